@@ -1,0 +1,284 @@
+/**
+ * What the probe observed, stage by stage. Stages observe and never judge: these are facts
+ * (what was sent, what came back, how long it took); src/rules decides what they mean.
+ * Everything here is plain JSON data so a diagnosis can be saved, replayed and diffed.
+ */
+
+export type StageName = 'dns' | 'tcp' | 'negotiation' | 'tls' | 'certificate' | 'credssp' | 'rdp-security';
+export const STAGE_ORDER: readonly StageName[] = [
+  'dns',
+  'tcp',
+  'negotiation',
+  'tls',
+  'certificate',
+  'credssp',
+  'rdp-security',
+];
+
+export type StageStatus = 'ok' | 'failed' | 'skipped';
+
+/**
+ * Why a stage failed. `internal-bug` is ours; everything else is the network or the server.
+ */
+export type FailureReason =
+  | 'timeout'
+  | 'refused'
+  | 'reset'
+  | 'closed'
+  | 'unreachable'
+  | 'not-found'
+  | 'protocol-error'
+  | 'tls-alert'
+  | 'internal-bug';
+
+/** A Node/OS error normalised once, at the edge. */
+export interface NetworkErrorInfo {
+  /** ECONNREFUSED, ETIMEDOUT, ECONNRESET, ENOTFOUND, EHOSTUNREACH, ... or our own codes. */
+  readonly code: string;
+  readonly message: string;
+  /** Addresses tried (autoSelectFamily may try several). */
+  readonly addresses?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+export interface Attempt<O> {
+  readonly stage: StageName;
+  readonly status: StageStatus;
+  readonly reason?: FailureReason;
+  /** For skipped stages: which earlier stage's outcome made this one impossible or pointless. */
+  readonly skippedBecause?: string;
+  readonly ms: number;
+  /** One line for the stage ladder. */
+  readonly summary: string;
+  readonly observation?: O;
+  readonly error?: NetworkErrorInfo;
+}
+
+// --- DNS -------------------------------------------------------------------------------------
+
+export interface DnsObservation {
+  readonly query: string;
+  /** The target was an IP literal; no lookup was made. */
+  readonly literal: boolean;
+  readonly addresses: readonly { readonly address: string; readonly family: 4 | 6 }[];
+  /** PTR names of the address used (empty when none or not looked up). */
+  readonly reverseNames: readonly string[];
+  /** Set when the name did not resolve. */
+  readonly error?: NetworkErrorInfo;
+}
+
+// --- TCP -------------------------------------------------------------------------------------
+
+export type TcpOutcome = 'connected' | 'refused' | 'filtered' | 'unreachable' | 'reset' | 'error';
+
+export interface TcpAddressResult {
+  readonly address: string;
+  readonly family: 4 | 6;
+  readonly outcome: TcpOutcome;
+  readonly connectMs?: number;
+  readonly error?: NetworkErrorInfo;
+}
+
+export interface TcpObservation {
+  readonly port: number;
+  readonly perAddress: readonly TcpAddressResult[];
+  /** The address later stages use (the first that connected). */
+  readonly usedAddress?: string;
+  /** Repeated connects to the used address, for latency and stability. */
+  readonly samples: readonly { readonly outcome: TcpOutcome; readonly connectMs?: number }[];
+}
+
+// --- X.224 negotiation -----------------------------------------------------------------------
+
+export type NegotiationOutcome =
+  /** RDP_NEG_RSP: the server selected a protocol. */
+  | 'selected'
+  /** RDP_NEG_FAILURE with a failure code. */
+  | 'failure'
+  /** A Connection Confirm with no negotiation data: a pre-negotiation server (Standard RDP Security). */
+  | 'no-negotiation-data'
+  /** Closed (FIN) before any answer. */
+  | 'closed'
+  | 'reset'
+  | 'timeout'
+  /** Bytes came back but are not an X.224 Connection Confirm. */
+  | 'not-rdp'
+  /** A TPKT/X.224 answer that did not decode. */
+  | 'malformed';
+
+export interface NegotiationProbe {
+  /** Which request this was: 'rdp', 'ssl', 'hybrid', 'hybrid-ex', 'modern' (the full set a current client sends). */
+  readonly label: string;
+  readonly requestedProtocols: number;
+  readonly requestedNames: readonly string[];
+  readonly outcome: NegotiationOutcome;
+  readonly selectedProtocol?: number;
+  readonly selectedName?: string;
+  readonly responseFlags?: number;
+  readonly responseFlagNames?: readonly string[];
+  readonly failureCode?: number;
+  /** Spec name, or "unknown failure code 0x..." (kept: an odd answer is evidence). */
+  readonly failureName?: string;
+  /** What a non-RDP or malformed answer looked like: e.g. 'http', 'ssh', 'tls', 'smtp', 'unknown'. */
+  readonly serviceGuess?: string;
+  /** First bytes of the answer (hex, at most 64 bytes) for malformed / not-rdp outcomes. */
+  readonly answerPreview?: string;
+  readonly decodeError?: { readonly structure: string; readonly kind: string; readonly field: string; readonly offset: number };
+  readonly ms: number;
+}
+
+export interface NegotiationObservation {
+  readonly probes: readonly NegotiationProbe[];
+}
+
+// --- TLS -------------------------------------------------------------------------------------
+
+export type TlsOutcome = 'established' | 'alert' | 'aborted' | 'timeout' | 'error';
+
+export interface TlsAlertInfo {
+  readonly level: 'warning' | 'fatal';
+  /** RFC 8446 alert description code, e.g. 40 handshake_failure. */
+  readonly code: number;
+  readonly name: string;
+  /** Who sent it: the server (received) or our client (sent, e.g. it refused the server's choice). */
+  readonly from: 'server' | 'client';
+}
+
+export interface TlsObservation {
+  /** Which negotiated protocol the TLS ran under ('ssl', 'hybrid', 'hybrid-ex'). */
+  readonly underProtocol: string;
+  readonly outcome: TlsOutcome;
+  /** 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'. */
+  readonly version?: string;
+  readonly cipher?: { readonly name: string; readonly standardName: string };
+  /** Key-exchange group, e.g. 'X25519'. */
+  readonly group?: string;
+  readonly alert?: TlsAlertInfo;
+  /** DER certificates, leaf first, base64. */
+  readonly chainDer: readonly string[];
+  readonly error?: NetworkErrorInfo;
+  /** Bytes the server sent before dropping (0 means it closed without a word). */
+  readonly serverBytesBeforeClose?: number;
+  readonly ms: number;
+}
+
+// --- Certificate -----------------------------------------------------------------------------
+
+export interface CertificateFacts {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly commonName?: string;
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+  /** ISO 8601. */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly selfSigned: boolean;
+  readonly isCa: boolean;
+  readonly keyType: 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
+  readonly keyBits?: number;
+  readonly curve?: string;
+  /** e.g. 'sha256WithRSAEncryption', with its hash separately ('sha1', 'sha256', 'md5'). */
+  readonly signatureAlgorithm: string;
+  readonly signatureHash?: string;
+  /** Key usage bit names (digitalSignature, keyEncipherment, ...); empty when the extension is absent. */
+  readonly keyUsage: readonly string[];
+  readonly keyUsagePresent: boolean;
+  /** EKU OIDs; empty when the extension is absent. */
+  readonly extendedKeyUsage: readonly string[];
+  readonly extendedKeyUsagePresent: boolean;
+  /** Upper-case hex without separators, as Windows shows it (certlm, SSLCertificateSHA1Hash). */
+  readonly sha1Thumbprint: string;
+  readonly sha256Fingerprint: string;
+  readonly serialNumber: string;
+}
+
+export interface CertificateObservation {
+  readonly chain: readonly CertificateFacts[];
+  /** The name the certificate was checked against (the host typed, or --name). */
+  readonly expectedName: string;
+  /** Whether the expected name is an IP address literal. */
+  readonly expectedNameIsIp: boolean;
+  /** The local clock when checked, ISO 8601. */
+  readonly checkedAt: string;
+}
+
+// --- CredSSP / NTLM --------------------------------------------------------------------------
+
+export interface NtlmChallengeFacts {
+  readonly targetName?: string;
+  readonly netbiosComputerName?: string;
+  readonly netbiosDomainName?: string;
+  readonly dnsComputerName?: string;
+  readonly dnsDomainName?: string;
+  readonly dnsTreeName?: string;
+  readonly negotiateFlags: number;
+  readonly negotiateFlagNames: readonly string[];
+  /** From the VERSION structure when present. */
+  readonly productVersion?: { readonly major: number; readonly minor: number; readonly build: number; readonly revision: number };
+  /** e.g. 'Windows Server 2019 (1809)'; from src/data when the build is known. */
+  readonly windowsRelease?: string;
+  /** The server's clock from MsvAvTimestamp, ISO 8601. */
+  readonly serverTime?: string;
+  /** Our clock when the CHALLENGE arrived, ISO 8601. */
+  readonly localTimeAtReceipt: string;
+}
+
+export interface CredsspObservation {
+  readonly underProtocol: string;
+  readonly outcome: 'challenge-received' | 'error-code' | 'closed' | 'reset' | 'timeout' | 'malformed';
+  /** The TSRequest version the server answered with. */
+  readonly serverVersion?: number;
+  /** The version we offered. */
+  readonly clientVersion: number;
+  /** TSRequest.errorCode (an NTSTATUS / HRESULT) when the server sent one. */
+  readonly errorCode?: number;
+  readonly ntlm?: NtlmChallengeFacts;
+  readonly ms: number;
+}
+
+// --- Standard RDP Security -------------------------------------------------------------------
+
+export interface RdpSecurityObservation {
+  readonly outcome: 'connect-response' | 'closed' | 'reset' | 'timeout' | 'malformed';
+  /** Server core data version, e.g. 0x00080004 (RDP 5.0+), 0x0008000c (RDP 10.7). */
+  readonly serverVersion?: number;
+  readonly serverVersionName?: string;
+  /** What the client offered. */
+  readonly clientEncryptionMethods: number;
+  readonly encryptionMethod?: number;
+  readonly encryptionMethodName?: string;
+  readonly encryptionLevel?: number;
+  readonly encryptionLevelName?: string;
+  readonly serverCertificate?: {
+    readonly type: 'proprietary' | 'x509';
+    readonly rsaKeyBits?: number;
+    readonly permanent?: boolean;
+    readonly chainLength?: number;
+  };
+  /** Requested protocols the server's core data echoes back. */
+  readonly clientRequestedProtocols?: number;
+  readonly ms: number;
+}
+
+// --- The whole diagnosis ---------------------------------------------------------------------
+
+export interface ProbeTarget {
+  readonly host: string;
+  readonly port: number;
+  /** The name the user expects the server to be (for certificate and identity checks). */
+  readonly expectedName: string;
+}
+
+export interface ProbeObservations {
+  readonly target: ProbeTarget;
+  /** When the probe started, ISO 8601 (rules use it as "now"). */
+  readonly startedAt: string;
+  readonly dns?: Attempt<DnsObservation>;
+  readonly tcp?: Attempt<TcpObservation>;
+  readonly negotiation?: Attempt<NegotiationObservation>;
+  readonly tls?: Attempt<TlsObservation>;
+  readonly certificate?: Attempt<CertificateObservation>;
+  readonly credssp?: Attempt<CredsspObservation>;
+  readonly rdpSecurity?: Attempt<RdpSecurityObservation>;
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseHostPort, parseMilliseconds, parsePort } from '../../src/cli/validate.js';
+import { isOneLineUsageError, runCli } from '../helpers/cli.js';
+
+describe('global CLI conventions', () => {
+  it('prints help with no arguments and with --help, exit 0', async () => {
+    for (const argv of [[], ['--help'], ['-h']]) {
+      const run = await runCli(argv);
+      assert.equal(run.code, 0);
+      assert.match(run.stdout, /Usage: rdp-doctor/);
+      assert.match(run.stdout, /Exit codes: 0 healthy/);
+    }
+  });
+
+  it('prints the package version', async () => {
+    const run = await runCli(['--version']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout.trim(), /^\d+\.\d+\.\d+$/);
+  });
+
+  it('rejects an unknown command with one line and exit 2', async () => {
+    const run = await runCli(['frobnicate']);
+    assert.ok(isOneLineUsageError(run), JSON.stringify(run));
+    assert.match(run.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('rejects an unknown global flag with one line and exit 2', async () => {
+    const run = await runCli(['--frob']);
+    assert.ok(isOneLineUsageError(run), JSON.stringify(run));
+  });
+});
+
+describe('target and number parsing', () => {
+  const good: Array<[string, string, number]> = [
+    ['rdp01.corp.example', 'rdp01.corp.example', 3389],
+    ['rdp01:3390', 'rdp01', 3390],
+    ['127.0.0.2', '127.0.0.2', 3389],
+    ['127.0.0.2:65535', '127.0.0.2', 65535],
+    ['::1', '::1', 3389],
+    ['[::1]:3391', '::1', 3391],
+    ['host.example.', 'host.example.', 3389],
+  ];
+  for (const [raw, host, port] of good) {
+    it(`parses ${raw}`, () => assert.deepEqual(parseHostPort(raw), { host, port }));
+  }
+  const bad = ['', 'bad host', 'host:0', 'host:65536', 'host:abc', 'host:', '[::1', '[nothex]:1', 'a..b', '-a.com', ':3389', 'x'.repeat(64)];
+  for (const raw of bad) {
+    it(`rejects host '${raw}'`, () => assert.throws(() => parseHostPort(raw), { name: 'UsageError' }));
+  }
+  it('rejects ports outside 1..65535', () => {
+    for (const raw of ['0', '65536', '-1', '1.5', '']) assert.throws(() => parsePort(raw), { name: 'UsageError' });
+  });
+  it('rejects negative and non-numeric timeouts', () => {
+    for (const raw of ['-1', 'abc', '1.5', '', '1e3']) assert.throws(() => parseMilliseconds(raw), { name: 'UsageError' });
+    assert.equal(parseMilliseconds('0'), 0);
+    assert.equal(parseMilliseconds('2500'), 2500);
+  });
+});
