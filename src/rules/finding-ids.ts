@@ -1,0 +1,71 @@
+/**
+ * Every finding id rdp-doctor can raise, and which room raises it. `explain` may name only these
+ * ids as confirmable causes; the catalog test checks that each id has exactly one rule, a test and
+ * documentation, so no cause points at a rule that can never fire.
+ */
+export const DIAGNOSE_FINDING_IDS = [
+  // transport
+  'dns-unresolvable',
+  'tcp-refused',
+  'tcp-filtered',
+  'tcp-unreachable',
+  'network-unstable',
+  'listener-closed-early',
+  'not-rdp',
+  'host-identity-mismatch',
+  // negotiation
+  'nla-required',
+  'nla-not-required',
+  'standard-rdp-security-only',
+  'standard-rdp-security-allowed',
+  'tls-cert-missing',
+  'negotiation-refused',
+  // TLS
+  'tls-handshake-aborted',
+  'tls-handshake-alert',
+  'tls-no-common-cipher',
+  'tls-legacy-only',
+  'tls-legacy-enabled',
+  'tls-weak-cipher',
+  // certificate
+  'tls-cert-expired',
+  'tls-cert-not-yet-valid',
+  'tls-cert-expiring-soon',
+  'tls-cert-self-signed',
+  'tls-cert-name-mismatch',
+  'tls-cert-weak-key',
+  'tls-cert-weak-signature',
+  'tls-cert-bad-usage',
+  // CredSSP / host
+  'credssp-outdated',
+  'credssp-error',
+  'clock-skew',
+  'os-end-of-life',
+  // Standard RDP Security
+  'rdp-weak-encryption',
+  // client compatibility (TLS posture)
+  'client-incompatible',
+] as const;
+
+/** Raised from the server's own event logs by `analyze` (src/rules/events). */
+export const EVENT_FINDING_IDS = [
+  'tls-no-common-cipher',
+  'tls-cert-key-unreadable',
+  'tls-cert-missing',
+  'logon-right-missing',
+  'not-in-remote-desktop-users',
+  'logon-failed',
+  'account-locked-out',
+  'brute-force-attempts',
+  'credssp-encryption-oracle',
+] as const;
+
+export type DiagnoseFindingId = (typeof DIAGNOSE_FINDING_IDS)[number];
+export type EventFindingId = (typeof EVENT_FINDING_IDS)[number];
+export type FindingId = DiagnoseFindingId | EventFindingId;
+
+export const ALL_FINDING_IDS: readonly FindingId[] = [...new Set<FindingId>([...DIAGNOSE_FINDING_IDS, ...EVENT_FINDING_IDS])];
+
+export function isFindingId(value: string): value is FindingId {
+  return (ALL_FINDING_IDS as readonly string[]).includes(value);
+}
