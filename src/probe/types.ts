@@ -159,7 +159,31 @@ export interface TlsObservation {
   readonly error?: NetworkErrorInfo;
   /** Bytes the server sent before dropping (0 means it closed without a word). */
   readonly serverBytesBeforeClose?: number;
+  /**
+   * TLS versions the ClientHello offered ('TLSv1' ... 'TLSv1.3'). Absent means the probe's default
+   * hello, which offers TLSv1 through TLSv1.3, so a TLSv1.2-capable server would have chosen 1.2+.
+   */
+  readonly offeredVersions?: readonly string[];
   readonly ms: number;
+}
+
+// --- TLS posture (version and cipher enumeration) --------------------------------------------
+
+export type TlsProtocolVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/**
+ * What the server accepts when offered one TLS version (and one cipher suite) at a time. Its
+ * attempt record carries stage 'tls': the enumeration is a sub-step of the TLS stage.
+ */
+export interface TlsPostureObservation {
+  readonly underProtocol?: string;
+  readonly versions: readonly { readonly version: TlsProtocolVersion; readonly accepted: boolean }[];
+  /** Accepted cipher suites: IANA code point and name (IANA or OpenSSL spelling). */
+  readonly ciphers: readonly {
+    readonly version: TlsProtocolVersion;
+    readonly code: number;
+    readonly name: string;
+  }[];
 }
 
 // --- Certificate -----------------------------------------------------------------------------
@@ -278,6 +302,8 @@ export interface ProbeObservations {
   readonly tcp?: Attempt<TcpObservation>;
   readonly negotiation?: Attempt<NegotiationObservation>;
   readonly tls?: Attempt<TlsObservation>;
+  /** TLS version and cipher enumeration (optional, slower; see TlsPostureObservation). */
+  readonly tlsPosture?: Attempt<TlsPostureObservation>;
   readonly certificate?: Attempt<CertificateObservation>;
   readonly credssp?: Attempt<CredsspObservation>;
   readonly rdpSecurity?: Attempt<RdpSecurityObservation>;

@@ -180,12 +180,13 @@ export function flagNames(flags: number, table: Readonly<Record<string, number>>
   const names: string[] = [];
   let known = 0;
   for (const [name, bit] of Object.entries(table)) {
-    if ((flags & bit) === bit && bit !== 0) {
+    if (bit !== 0 && (flags & bit) >>> 0 === bit >>> 0) {
       names.push(name);
       known |= bit;
     }
   }
-  const unknown = flags & ~known;
+  // INVARIANT: unsigned, so bit 31 of a 32-bit flag word is shown as 0x80000000, not a negative.
+  const unknown = (flags & ~known) >>> 0;
   if (unknown !== 0) names.push(`unknown 0x${unknown.toString(16).padStart(2, '0')}`);
   return names;
 }

@@ -2,9 +2,9 @@ import {
   type CorrelationInfo,
   encodeCorrelationInfo,
   encodeNegMessage,
-  NegRequestFlag,
   type NegFailure,
   type NegRequest,
+  NegRequestFlag,
   type NegResponse,
   NegType,
   RDP_NEG_CORRELATION_INFO_SIZE,
@@ -64,7 +64,8 @@ const CRLF = '\r\n';
 
 function routingBytes(routing: RoutingInfo): Uint8Array {
   if (routing.kind === 'none') return new Uint8Array(0);
-  const text = routing.kind === 'cookie' ? `${COOKIE_PREFIX}${routing.value}${CRLF}` : `${routing.value}${CRLF}`;
+  const text =
+    routing.kind === 'cookie' ? `${COOKIE_PREFIX}${routing.value}${CRLF}` : `${routing.value}${CRLF}`;
   return Buffer.from(text, 'latin1');
 }
 
@@ -123,11 +124,21 @@ function readTpduHeader(reader: ByteReader, expectedCode: number, structure: str
     reader.fail('invalid-field', 'LI', `length indicator ${lengthIndicator} is below 6 or reserved`, 0);
   }
   if (lengthIndicator + 1 > reader.length) {
-    reader.fail('not-enough-bytes', 'LI', `LI says ${lengthIndicator + 1} bytes, TPDU has ${reader.length}`, 0);
+    reader.fail(
+      'not-enough-bytes',
+      'LI',
+      `LI says ${lengthIndicator + 1} bytes, TPDU has ${reader.length}`,
+      0,
+    );
   }
   const code = reader.u8('code') & 0xf0;
   if (code !== expectedCode) {
-    reader.fail('unexpected-type', 'code', `expected 0x${expectedCode.toString(16)}, got 0x${code.toString(16)}`, 1);
+    reader.fail(
+      'unexpected-type',
+      'code',
+      `expected 0x${expectedCode.toString(16)}, got 0x${code.toString(16)}`,
+      1,
+    );
   }
   const dstRef = reader.u16be('DST-REF');
   const srcRef = reader.u16be('SRC-REF');
@@ -147,7 +158,11 @@ export function decodeConnectionRequest(bytes: Uint8Array): ConnectionRequest {
   const variable = header.variable;
   let routing: RoutingInfo = { kind: 'none' };
   // The routing token or cookie exists only if the variable part does not start with a neg type.
-  if (variable.remaining > 0 && !(variable.remaining >= RDP_NEG_SIZE && variable.peekU8('type') === NegType.REQUEST)) {
+  if (
+    variable.remaining > 0 &&
+    !(variable.remaining >= RDP_NEG_SIZE && variable.peekU8('type') === NegType.REQUEST)
+  ) {
+    const restStart = variable.absoluteOffset;
     const rest = variable.rest();
     const end = findCrlf(rest);
     if (end < 0) variable.fail('invalid-field', 'routingToken', 'no CRLF terminator', 0);
@@ -155,7 +170,8 @@ export function decodeConnectionRequest(bytes: Uint8Array): ConnectionRequest {
     routing = text.startsWith(COOKIE_PREFIX)
       ? { kind: 'cookie', value: text.slice(COOKIE_PREFIX.length) }
       : { kind: 'token', value: text };
-    const after = new ByteReader(rest.subarray(end + 2), 'X224.ConnectionRequest', variable.absoluteOffset);
+    // The base is where the negotiation starts (after CRLF), not the end of the variable part.
+    const after = new ByteReader(rest.subarray(end + 2), 'X224.ConnectionRequest', restStart + end + 2);
     return { routing, ...readRequestNegotiation(after), srcRef: header.srcRef };
   }
   return { routing, ...readRequestNegotiation(variable), srcRef: header.srcRef };
@@ -165,7 +181,12 @@ function readRequestNegotiation(reader: ByteReader): Pick<ConnectionRequest, 'ne
   if (reader.remaining === 0) return {};
   const negotiation = readNegMessage(reader);
   if (negotiation.type !== 'request') {
-    return reader.fail('unexpected-type', 'rdpNegReq.type', `expected RDP_NEG_REQ, got ${negotiation.type}`, 0);
+    return reader.fail(
+      'unexpected-type',
+      'rdpNegReq.type',
+      `expected RDP_NEG_REQ, got ${negotiation.type}`,
+      0,
+    );
   }
   let correlation: CorrelationInfo | undefined;
   if (reader.remaining >= RDP_NEG_CORRELATION_INFO_SIZE) correlation = readCorrelationInfo(reader);
@@ -197,7 +218,9 @@ export function decodeConnectionConfirm(bytes: Uint8Array): ConnectionConfirm {
 export const X224_DATA_HEADER = Uint8Array.of(0x02, TpduCode.DATA, 0x80);
 
 export function encodeX224Data(payload: Uint8Array): Uint8Array {
-  return encodeTpkt(new ByteWriter(X224_DATA_HEADER_SIZE + payload.length).bytes(X224_DATA_HEADER).bytes(payload).finish());
+  return encodeTpkt(
+    new ByteWriter(X224_DATA_HEADER_SIZE + payload.length).bytes(X224_DATA_HEADER).bytes(payload).finish(),
+  );
 }
 
 /** Unwraps TPKT + X.224 DT and returns the user data (an MCS PDU). */
@@ -207,7 +230,8 @@ export function decodeX224Data(bytes: Uint8Array): Uint8Array {
   const lengthIndicator = reader.u8('LI');
   if (lengthIndicator !== 2) reader.fail('invalid-field', 'LI', `expected 2, got ${lengthIndicator}`, 0);
   const code = reader.u8('code') & 0xf0;
-  if (code !== TpduCode.DATA) reader.fail('unexpected-type', 'code', `expected 0xf0, got 0x${code.toString(16)}`, 1);
+  if (code !== TpduCode.DATA)
+    reader.fail('unexpected-type', 'code', `expected 0xf0, got 0x${code.toString(16)}`, 1);
   reader.u8('EOT');
   return reader.rest();
 }

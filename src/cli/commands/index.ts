@@ -1,4 +1,15 @@
 import type { CommandSpec } from '../spec.js';
+import { analyzeCommand } from './analyze.js';
+import { demoCommand } from './demo.js';
+import { diagnoseCommand } from './diagnose.js';
+import { explainCommand } from './explain.js';
+import { labCommand } from './lab.js';
 
 /** Every command, in the order `--help` lists them. Each spec file keeps its imports light. */
-export const COMMANDS: readonly CommandSpec[] = [];
+export const COMMANDS: readonly CommandSpec[] = [
+  diagnoseCommand,
+  analyzeCommand,
+  explainCommand,
+  demoCommand,
+  labCommand,
+];

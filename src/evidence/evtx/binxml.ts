@@ -1,0 +1,475 @@
+import { DecodeError, type DecodeErrorKind } from '../../wire/errors.js';
+import { arrayItems, decodeUtf16, ValueType, valueText } from './values.js';
+import type { XmlAttribute, XmlElement, XmlNode } from './xml.js';
+
+/**
+ * Binary XML as EVTX stores it (libyal "Windows XML Event Log (EVTX) format", section 5
+ * "Binary XML"; MS-EVEN6 2.2.12). Offsets of names and template definitions are relative to the
+ * chunk, so a decoder works on one chunk's bytes and caches both per chunk.
+ *
+ * Token byte: low bits name the token, 0x40 says "more data follows" (attributes for an element
+ * start, another attribute/value for the others).
+ */
+const Token = {
+  END_OF_FRAGMENT: 0x00,
+  OPEN_START_ELEMENT: 0x01,
+  CLOSE_START_ELEMENT: 0x02,
+  CLOSE_EMPTY_ELEMENT: 0x03,
+  END_ELEMENT: 0x04,
+  VALUE: 0x05,
+  ATTRIBUTE: 0x06,
+  CDATA_SECTION: 0x07,
+  CHAR_REFERENCE: 0x08,
+  ENTITY_REFERENCE: 0x09,
+  PI_TARGET: 0x0a,
+  PI_DATA: 0x0b,
+  TEMPLATE_INSTANCE: 0x0c,
+  NORMAL_SUBSTITUTION: 0x0d,
+  OPTIONAL_SUBSTITUTION: 0x0e,
+  FRAGMENT_HEADER: 0x0f,
+} as const;
+const MORE_FLAG = 0x40;
+
+/** Deepest element/template nesting accepted: real events nest 4-6 levels; loops must end. */
+const MAX_DEPTH = 64;
+
+/** A template's body before substitution: elements, text and substitution slots. */
+type TemplateNode = TemplateElement | string | Substitution | Resolved;
+/** Nodes already decoded (a nested template instance), passed through as they are. */
+interface Resolved {
+  readonly resolved: readonly XmlNode[];
+}
+interface TemplateElement {
+  readonly name: string;
+  readonly attributes: readonly {
+    readonly name: string;
+    readonly parts: readonly (string | Substitution)[];
+  }[];
+  readonly children: readonly TemplateNode[];
+}
+interface Substitution {
+  readonly substitution: number;
+  readonly optional: boolean;
+}
+
+/** One substitution value of a template instance. */
+interface SubstitutionValue {
+  readonly type: number;
+  /** Text form; '' for null. */
+  readonly text: string;
+  /** The decoded tree of a BinXML value. */
+  readonly nodes?: readonly XmlNode[];
+  /** The items of an array value. */
+  readonly items?: readonly string[];
+}
+
+interface Cursor {
+  pos: number;
+  readonly end: number;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+export class ChunkBinXmlDecoder {
+  private readonly names = new Map<number, string>();
+  private readonly templates = new Map<number, readonly TemplateNode[]>();
+  private readonly data: DataView;
+
+  /**
+   * @param bytes one chunk (64 KiB, or less when the file is cut short)
+   * @param fileOffset where the chunk starts in the file, for error offsets
+   */
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly fileOffset: number,
+  ) {
+    this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Decodes the BinXML of one record (chunk offsets [start, end)) into its top-level nodes. */
+  decode(start: number, end: number): XmlNode[] {
+    const cursor: Cursor = { pos: start, end: Math.min(end, this.bytes.length) };
+    return this.materialize(this.parseContent(cursor, 0, false, false), undefined);
+  }
+
+  private fail(kind: DecodeErrorKind, field: string, offset: number, detail?: string): never {
+    throw new DecodeError({
+      structure: 'BinXml',
+      kind,
+      field,
+      offset: this.fileOffset + offset,
+      ...(detail !== undefined ? { detail } : {}),
+    });
+  }
+
+  private need(cursor: Cursor, count: number, field: string): void {
+    if (cursor.pos + count > cursor.end) {
+      this.fail(
+        'not-enough-bytes',
+        field,
+        cursor.pos,
+        `need ${count} byte(s), ${cursor.end - cursor.pos} left`,
+      );
+    }
+  }
+
+  private u16(offset: number): number {
+    return this.data.getUint16(offset, true);
+  }
+
+  private u32(offset: number): number {
+    return this.data.getUint32(offset, true);
+  }
+
+  /**
+   * A name (libyal 5.2 "Name"): next-name offset (4), hash (2), character count (2), UTF-16LE
+   * characters, NUL (2). Stored inline when its offset is where the cursor stands.
+   */
+  private name(offset: number, cursor: Cursor, field: string): string {
+    const inline = offset === cursor.pos;
+    let name = this.names.get(offset);
+    if (name === undefined) {
+      if (offset + 8 > this.bytes.length)
+        this.fail('invalid-field', field, cursor.pos, `name offset ${offset} out of chunk`);
+      const count = this.u16(offset + 6);
+      const stop = offset + 8 + 2 * count;
+      if (stop > this.bytes.length)
+        this.fail('not-enough-bytes', field, offset, `name of ${count} characters`);
+      name = decodeUtf16(this.bytes, offset + 8, stop);
+      this.names.set(offset, name);
+    }
+    if (inline) {
+      const size = 8 + 2 * this.u16(offset + 6) + 2;
+      this.need(cursor, size, field);
+      cursor.pos += size;
+    }
+    return name;
+  }
+
+  /** Content tokens up to the end of the fragment or the enclosing element's end tag. */
+  private parseContent(
+    cursor: Cursor,
+    depth: number,
+    inElement: boolean,
+    inTemplate: boolean,
+  ): TemplateNode[] {
+    if (depth > MAX_DEPTH)
+      this.fail('too-large', 'depth', cursor.pos, `more than ${MAX_DEPTH} nested levels`);
+    const nodes: TemplateNode[] = [];
+    while (cursor.pos < cursor.end) {
+      const at = cursor.pos;
+      const token = this.bytes[at]! & ~MORE_FLAG;
+      switch (token) {
+        case Token.END_OF_FRAGMENT:
+          cursor.pos++;
+          if (inElement) this.fail('invalid-field', 'token', at, 'end of fragment inside an element');
+          return nodes;
+        case Token.END_ELEMENT:
+          if (!inElement) this.fail('unexpected-type', 'token', at, 'end tag without an element');
+          cursor.pos++;
+          return nodes;
+        case Token.OPEN_START_ELEMENT:
+          nodes.push(this.parseElement(cursor, depth + 1, inTemplate));
+          break;
+        case Token.VALUE:
+          nodes.push(this.parseValueText(cursor));
+          break;
+        case Token.CDATA_SECTION: {
+          this.need(cursor, 3, 'cdata');
+          const size = 2 * this.u16(at + 1);
+          this.need(cursor, 3 + size, 'cdata');
+          nodes.push(decodeUtf16(this.bytes, at + 3, at + 3 + size));
+          cursor.pos += 3 + size;
+          break;
+        }
+        case Token.CHAR_REFERENCE:
+          this.need(cursor, 3, 'char-reference');
+          nodes.push(String.fromCharCode(this.u16(at + 1)));
+          cursor.pos += 3;
+          break;
+        case Token.ENTITY_REFERENCE: {
+          this.need(cursor, 5, 'entity-reference');
+          cursor.pos += 5;
+          const entity = this.name(this.u32(at + 1), cursor, 'entity-reference');
+          nodes.push(ENTITIES[entity] ?? `&${entity};`);
+          break;
+        }
+        case Token.PI_TARGET: {
+          this.need(cursor, 5, 'pi-target');
+          cursor.pos += 5;
+          this.name(this.u32(at + 1), cursor, 'pi-target');
+          break;
+        }
+        case Token.PI_DATA: {
+          this.need(cursor, 3, 'pi-data');
+          const size = 2 * this.u16(at + 1);
+          this.need(cursor, 3 + size, 'pi-data');
+          cursor.pos += 3 + size;
+          break;
+        }
+        case Token.TEMPLATE_INSTANCE:
+          nodes.push({ resolved: this.parseTemplateInstance(cursor, depth + 1) });
+          break;
+        case Token.NORMAL_SUBSTITUTION:
+        case Token.OPTIONAL_SUBSTITUTION:
+          this.need(cursor, 4, 'substitution');
+          nodes.push({ substitution: this.u16(at + 1), optional: token === Token.OPTIONAL_SUBSTITUTION });
+          cursor.pos += 4;
+          break;
+        case Token.FRAGMENT_HEADER:
+          // Fragment header: token, major version, minor version, flags.
+          this.need(cursor, 4, 'fragment-header');
+          cursor.pos += 4;
+          break;
+        default:
+          this.fail(
+            'unexpected-type',
+            'token',
+            at,
+            `token 0x${this.bytes[at]!.toString(16).padStart(2, '0')}`,
+          );
+      }
+    }
+    if (inElement) this.fail('not-enough-bytes', 'element', cursor.pos, 'element not closed');
+    return nodes;
+  }
+
+  /**
+   * OpenStartElement: token (1), dependency id (2, only inside template definitions), data size
+   * (4), name offset (4), [name], [attribute list size (4) and attributes when the 0x40 flag is
+   * set], then CloseStartElement with content and EndElement, or CloseEmptyElement.
+   * Template-less records (forwarded events) store elements without the dependency id; when the
+   * expected layout gives an impossible name offset, the other layout is tried.
+   */
+  private parseElement(cursor: Cursor, depth: number, inTemplate: boolean): TemplateElement {
+    const at = cursor.pos;
+    this.need(cursor, 9, 'open-start-element');
+    const hasAttributes = (this.bytes[at]! & MORE_FLAG) !== 0;
+    const plausible = (headerSize: number): boolean => {
+      if (at + headerSize > cursor.end) return false;
+      const offset = this.u32(at + headerSize - 4);
+      return offset === at + headerSize || (offset < at && offset + 8 <= this.bytes.length);
+    };
+    let headerSize = inTemplate ? 11 : 9;
+    if (!plausible(headerSize) && plausible(20 - headerSize)) headerSize = 20 - headerSize;
+    this.need(cursor, headerSize, 'open-start-element');
+    cursor.pos += headerSize;
+    const name = this.name(this.u32(at + headerSize - 4), cursor, 'element-name');
+    const attributes: { name: string; parts: (string | Substitution)[] }[] = [];
+    if (hasAttributes) {
+      this.need(cursor, 4, 'attribute-list-size');
+      const listEnd = cursor.pos + 4 + this.u32(cursor.pos);
+      cursor.pos += 4;
+      if (listEnd > cursor.end)
+        this.fail('not-enough-bytes', 'attribute-list', cursor.pos, 'list past the data');
+      while (cursor.pos < listEnd) {
+        const attributeAt = cursor.pos;
+        if ((this.bytes[attributeAt]! & ~MORE_FLAG) !== Token.ATTRIBUTE) {
+          this.fail(
+            'unexpected-type',
+            'attribute',
+            attributeAt,
+            `token 0x${this.bytes[attributeAt]!.toString(16)}`,
+          );
+        }
+        this.need(cursor, 5, 'attribute');
+        cursor.pos += 5;
+        const attributeName = this.name(this.u32(attributeAt + 1), cursor, 'attribute-name');
+        const parts: (string | Substitution)[] = [];
+        while (cursor.pos < listEnd && (this.bytes[cursor.pos]! & ~MORE_FLAG) !== Token.ATTRIBUTE) {
+          const part = this.parseAttributePart(cursor);
+          parts.push(part);
+        }
+        attributes.push({ name: attributeName, parts });
+      }
+    }
+    this.need(cursor, 1, 'close-element');
+    const close = this.bytes[cursor.pos]!;
+    cursor.pos++;
+    if (close === Token.CLOSE_EMPTY_ELEMENT) return { name, attributes, children: [] };
+    if (close !== Token.CLOSE_START_ELEMENT) this.fail('unexpected-type', 'close-element', cursor.pos - 1);
+    return { name, attributes, children: this.parseContent(cursor, depth, true, inTemplate) };
+  }
+
+  private parseAttributePart(cursor: Cursor): string | Substitution {
+    const at = cursor.pos;
+    const token = this.bytes[at]! & ~MORE_FLAG;
+    if (token === Token.VALUE) return this.parseValueText(cursor);
+    if (token === Token.NORMAL_SUBSTITUTION || token === Token.OPTIONAL_SUBSTITUTION) {
+      this.need(cursor, 4, 'substitution');
+      cursor.pos += 4;
+      return { substitution: this.u16(at + 1), optional: token === Token.OPTIONAL_SUBSTITUTION };
+    }
+    if (token === Token.CHAR_REFERENCE) {
+      this.need(cursor, 3, 'char-reference');
+      cursor.pos += 3;
+      return String.fromCharCode(this.u16(at + 1));
+    }
+    if (token === Token.ENTITY_REFERENCE) {
+      this.need(cursor, 5, 'entity-reference');
+      cursor.pos += 5;
+      const entity = this.name(this.u32(at + 1), cursor, 'entity-reference');
+      return ENTITIES[entity] ?? `&${entity};`;
+    }
+    return this.fail('unexpected-type', 'attribute-value', at, `token 0x${this.bytes[at]!.toString(16)}`);
+  }
+
+  /** Value text: token (1), value type (1, string), character count (2), UTF-16LE characters. */
+  private parseValueText(cursor: Cursor): string {
+    const at = cursor.pos;
+    this.need(cursor, 4, 'value-text');
+    const type = this.bytes[at + 1]!;
+    if (type !== ValueType.STRING)
+      this.fail('unexpected-type', 'value-text-type', at + 1, `type 0x${type.toString(16)}`);
+    const size = 2 * this.u16(at + 2);
+    this.need(cursor, 4 + size, 'value-text');
+    cursor.pos += 4 + size;
+    return decodeUtf16(this.bytes, at + 4, at + 4 + size);
+  }
+
+  /**
+   * TemplateInstance: token (1), unknown (1), template id (4), definition offset (4); when the
+   * definition is here: next offset (4), GUID (16), data size (4), body. Then the value count (4),
+   * descriptors (size 2, type 1, padding 1) and the values back to back.
+   */
+  private parseTemplateInstance(cursor: Cursor, depth: number): XmlNode[] {
+    if (depth > MAX_DEPTH)
+      this.fail('too-large', 'depth', cursor.pos, `more than ${MAX_DEPTH} nested levels`);
+    const at = cursor.pos;
+    this.need(cursor, 10, 'template-instance');
+    const definitionOffset = this.u32(at + 6);
+    cursor.pos += 10;
+    let template = this.templates.get(definitionOffset);
+    if (definitionOffset === cursor.pos) {
+      this.need(cursor, 24, 'template-definition');
+      const size = this.u32(cursor.pos + 20);
+      if (!template) template = this.parseTemplateDefinition(definitionOffset, depth);
+      this.need(cursor, 24 + size, 'template-definition');
+      cursor.pos += 24 + size;
+    } else if (!template) {
+      template = this.parseTemplateDefinition(definitionOffset, depth);
+    }
+    this.need(cursor, 4, 'value-count');
+    const count = this.u32(cursor.pos);
+    cursor.pos += 4;
+    if (count * 4 > cursor.end - cursor.pos)
+      this.fail('too-large', 'value-count', cursor.pos - 4, `${count} values`);
+    const descriptors: { size: number; type: number }[] = [];
+    for (let i = 0; i < count; i++) {
+      descriptors.push({ size: this.u16(cursor.pos), type: this.bytes[cursor.pos + 2]! });
+      cursor.pos += 4;
+    }
+    const values: SubstitutionValue[] = [];
+    for (const { size, type } of descriptors) {
+      this.need(cursor, size, 'value');
+      const start = cursor.pos;
+      cursor.pos += size;
+      if (type === ValueType.BINXML) {
+        const inner: Cursor = { pos: start, end: start + size };
+        const nodes = this.materialize(this.parseContent(inner, depth + 1, false, false), undefined);
+        values.push({ type, text: '', nodes });
+        continue;
+      }
+      const text = valueText(type, this.bytes.subarray(start, start + size));
+      if (text === undefined)
+        this.fail('invalid-field', 'value', start, `type 0x${type.toString(16)} of ${size} byte(s)`);
+      const bytes = this.bytes.subarray(start, start + size);
+      values.push(type & ValueType.ARRAY ? { type, text, items: arrayItems(type, bytes) } : { type, text });
+    }
+    return this.materialize(template, values);
+  }
+
+  private parseTemplateDefinition(offset: number, depth: number): readonly TemplateNode[] {
+    if (offset + 24 > this.bytes.length) {
+      this.fail(
+        'invalid-field',
+        'template-definition-offset',
+        offset,
+        'template definition is not in this chunk',
+      );
+    }
+    const size = this.u32(offset + 20);
+    const end = offset + 24 + size;
+    if (end > this.bytes.length)
+      this.fail('not-enough-bytes', 'template-definition', offset, `body of ${size} bytes`);
+    // INVARIANT: cached before the body is parsed would allow self-reference; it is cached after.
+    const body = this.parseContent({ pos: offset + 24, end }, depth + 1, false, true);
+    this.templates.set(offset, body);
+    return body;
+  }
+
+  /** Replaces substitution slots by their values: the XML Event Viewer renders. */
+  private materialize(
+    nodes: readonly TemplateNode[],
+    values: readonly SubstitutionValue[] | undefined,
+  ): XmlNode[] {
+    const out: XmlNode[] = [];
+    for (const node of nodes) {
+      if (typeof node === 'string') {
+        out.push(node);
+      } else if ('resolved' in node) {
+        out.push(...node.resolved);
+      } else if ('substitution' in node) {
+        const value = values?.[node.substitution];
+        if (!value) continue;
+        if (value.nodes) out.push(...value.nodes);
+        else if (value.text !== '') out.push(value.text);
+      } else if (!this.onlyEmptyOptional(node, values)) {
+        const only = node.children.length === 1 ? node.children[0] : undefined;
+        const items =
+          only && typeof only !== 'string' && 'substitution' in only
+            ? values?.[only.substitution]?.items
+            : undefined;
+        if (!items) {
+          out.push(this.materializeElement(node, values));
+          continue;
+        }
+        // An array substitution as an element's whole content: one element per item.
+        const element = this.materializeElement({ ...node, children: [] }, values);
+        for (const item of items) out.push({ ...element, children: item === '' ? [] : [item] });
+      }
+    }
+    return out;
+  }
+
+  /** An element whose content is only optional substitutions without a value is left out (as Event Viewer does). */
+  private onlyEmptyOptional(
+    element: TemplateElement,
+    values: readonly SubstitutionValue[] | undefined,
+  ): boolean {
+    if (element.children.length === 0) return false;
+    return element.children.every((child) => {
+      if (typeof child === 'string' || !('substitution' in child) || !child.optional) return false;
+      const value = values?.[child.substitution];
+      return !value || value.type === ValueType.NULL;
+    });
+  }
+
+  private materializeElement(
+    element: TemplateElement,
+    values: readonly SubstitutionValue[] | undefined,
+  ): XmlElement {
+    const attributes: XmlAttribute[] = [];
+    for (const attribute of element.attributes) {
+      let text = '';
+      let present = attribute.parts.length === 0;
+      for (const part of attribute.parts) {
+        if (typeof part === 'string') {
+          text += part;
+          present = true;
+          continue;
+        }
+        const value = values?.[part.substitution];
+        // An optional substitution without a value drops the attribute (Correlation, Security).
+        if (!value || value.type === ValueType.NULL) {
+          if (!part.optional) present = true;
+          continue;
+        }
+        present = true;
+        text += value.text;
+      }
+      if (present) attributes.push({ name: attribute.name, value: text });
+    }
+    return { name: element.name, attributes, children: this.materialize(element.children, values) };
+  }
+}

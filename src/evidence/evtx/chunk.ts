@@ -1,0 +1,190 @@
+import { DecodeError, isDecodeError } from '../../wire/errors.js';
+import type { Damage } from '../types.js';
+import { ChunkBinXmlDecoder } from './binxml.js';
+import { crc32 } from './crc32.js';
+import { filetimeToIso } from './values.js';
+import type { XmlElement } from './xml.js';
+
+/**
+ * EVTX chunk (libyal EVTX format 3): 64 KiB, a 512-byte header then event records.
+ *
+ *   0  signature "ElfChnk\0"          8
+ *   8  first event record number      8
+ *  16  last event record number       8
+ *  24  first event record identifier  8
+ *  32  last event record identifier   8
+ *  40  header size (128)              4
+ *  44  last event record offset       4
+ *  48  free space offset              4   end of the records in use
+ *  52  event records CRC-32           4   of bytes 512 .. free space offset
+ *  56  unknown                       64
+ * 120  flags                          4   0x4: no CRC-32 (checksums not set)
+ * 124  header CRC-32                  4   of bytes 0-119 and 128-511
+ * 128  common string offsets   64 x 4
+ * 384  template pointers       32 x 4
+ */
+export const CHUNK_SIZE = 0x10000;
+export const CHUNK_HEADER_SIZE = 512;
+const CHUNK_SIGNATURE = 'ElfChnk\u0000';
+const FLAG_NO_CRC32 = 0x4;
+
+/**
+ * Event record (libyal EVTX format 4):
+ *   0 signature 0x2a 0x2a 0x00 0x00 (4), size (4), identifier (8), written FILETIME (8),
+ *  24 BinXML event, size - 28 bytes, then a copy of the size (4).
+ */
+const RECORD_SIGNATURE = 0x00002a2a;
+const RECORD_HEADER_SIZE = 24;
+const RECORD_MIN_SIZE = 28;
+
+export interface EvtxRecord {
+  readonly recordId: number;
+  /** Record header FILETIME (libevtx "Written time"), ISO 8601. */
+  readonly writtenTime: string;
+  /** Absolute file offset of the record. */
+  readonly offset: number;
+  /** The decoded <Event> element. */
+  readonly event: XmlElement;
+}
+
+function u32(bytes: Uint8Array, offset: number): number {
+  return (
+    (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>>
+    0
+  );
+}
+
+function recordIdAt(bytes: Uint8Array, offset: number): number {
+  return u32(bytes, offset) + u32(bytes, offset + 4) * 0x100000000;
+}
+
+/**
+ * Whether a plausible, complete record starts at `offset`: signature, a size inside the
+ * chunk and the trailing copy of the size.
+ */
+function recordFits(bytes: Uint8Array, offset: number, limit: number): number {
+  if (offset + RECORD_MIN_SIZE > limit || u32(bytes, offset) !== RECORD_SIGNATURE) return 0;
+  const size = u32(bytes, offset + 4);
+  if (size < RECORD_MIN_SIZE || offset + size > limit || u32(bytes, offset + size - 4) !== size) return 0;
+  return size;
+}
+
+/**
+ * Decodes every readable record of one chunk. Damage is appended to `damage`, never thrown:
+ * a bad checksum is noted and the records are still read; a broken record is skipped by
+ * scanning for the next record signature whose size fields agree.
+ *
+ * @param bytes the chunk (a short one when the file is truncated)
+ * @param fileOffset where it starts in the file
+ */
+export function* decodeChunk(
+  bytes: Uint8Array,
+  fileOffset: number,
+  damage: Damage[],
+  /** False for chunks past the header's chunk count: unused space unless they hold a valid chunk. */
+  inUse = true,
+): Generator<EvtxRecord> {
+  if (bytes.length < CHUNK_SIZE && inUse) {
+    damage.push({
+      kind: 'truncated-chunk',
+      offset: fileOffset,
+      detail: `chunk has ${bytes.length} of ${CHUNK_SIZE} bytes`,
+    });
+  }
+  if (bytes.length < CHUNK_HEADER_SIZE) return;
+  const signature = Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString('latin1');
+  if (signature !== CHUNK_SIGNATURE) {
+    if (!inUse) return;
+    damage.push({
+      kind: 'bad-chunk-magic',
+      offset: fileOffset,
+      detail: `chunk signature ${JSON.stringify(signature)}`,
+    });
+    // An empty (all-zero) chunk is unused space, not damage worth reading.
+    if (bytes.subarray(0, 8).every((b) => b === 0)) return;
+  }
+  const flags = u32(bytes, 120);
+  let freeSpaceOffset = u32(bytes, 48);
+  if (freeSpaceOffset < CHUNK_HEADER_SIZE || freeSpaceOffset > CHUNK_SIZE) {
+    damage.push({
+      kind: 'bad-chunk-header-checksum',
+      offset: fileOffset + 48,
+      detail: `free space offset ${freeSpaceOffset} out of range; reading the whole chunk`,
+    });
+    freeSpaceOffset = CHUNK_SIZE;
+  }
+  const limit = Math.min(freeSpaceOffset, bytes.length);
+  if ((flags & FLAG_NO_CRC32) === 0) {
+    const headerCrc = crc32(bytes.subarray(128, CHUNK_HEADER_SIZE), crc32(bytes.subarray(0, 120)));
+    if (headerCrc !== u32(bytes, 124)) {
+      damage.push({
+        kind: 'bad-chunk-header-checksum',
+        offset: fileOffset,
+        detail: 'chunk header CRC-32 mismatch',
+      });
+    }
+    if (
+      freeSpaceOffset <= bytes.length &&
+      crc32(bytes.subarray(CHUNK_HEADER_SIZE, freeSpaceOffset)) !== u32(bytes, 52)
+    ) {
+      damage.push({
+        kind: 'bad-chunk-data-checksum',
+        offset: fileOffset,
+        detail: 'event records CRC-32 mismatch',
+      });
+    }
+  }
+
+  const decoder = new ChunkBinXmlDecoder(bytes, fileOffset);
+  let offset = CHUNK_HEADER_SIZE;
+  while (offset + RECORD_HEADER_SIZE <= limit) {
+    const size = recordFits(bytes, offset, limit);
+    if (size === 0) {
+      const declared = u32(bytes, offset + 4);
+      damage.push({
+        kind: 'bad-record',
+        offset: fileOffset + offset,
+        detail:
+          u32(bytes, offset) !== RECORD_SIGNATURE
+            ? 'no record signature'
+            : `record size ${declared} invalid (at least ${RECORD_MIN_SIZE}, inside the chunk, repeated at its end)`,
+      });
+      // Resynchronise on the next record whose signature and both size fields agree.
+      let next = offset + 4;
+      while (next + RECORD_MIN_SIZE <= limit && recordFits(bytes, next, limit) === 0) next += 4;
+      if (next + RECORD_MIN_SIZE > limit) break;
+      offset = next;
+      continue;
+    }
+    const recordId = recordIdAt(bytes, offset + 8);
+    try {
+      const nodes = decoder.decode(offset + RECORD_HEADER_SIZE, offset + size - 4);
+      const event = nodes.find((node): node is XmlElement => typeof node !== 'string');
+      if (!event)
+        throw new DecodeError({
+          structure: 'EvtxRecord',
+          kind: 'invalid-field',
+          field: 'event',
+          offset: fileOffset + offset,
+          detail: 'no element',
+        });
+      yield {
+        recordId,
+        writtenTime: filetimeToIso(
+          BigInt(u32(bytes, offset + 16)) + (BigInt(u32(bytes, offset + 20)) << 32n),
+        ),
+        offset: fileOffset + offset,
+        event,
+      };
+    } catch (error) {
+      if (!isDecodeError(error)) throw error;
+      damage.push({
+        kind: 'unreadable-record',
+        offset: fileOffset + offset,
+        recordId,
+        detail: error.message,
+      });
+    }
+    offset += size;
+  }
+}

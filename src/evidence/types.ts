@@ -1,0 +1,49 @@
+/**
+ * What the evidence readers (EVTX, Event Viewer XML export, Get-WinEvent JSON) produce: one shape
+ * for every input, so the event rules never care where a record came from.
+ */
+
+/** One Windows event, reduced to the facts the rules and `--events` need. */
+export interface EventRecord {
+  readonly eventId: number;
+  readonly provider: string;
+  readonly channel: string;
+  /** ISO 8601 UTC (TimeCreated/@SystemTime), '' when the record had none. */
+  readonly time: string;
+  readonly recordId: number;
+  readonly computer: string;
+  /**
+   * EventData/Data by Name (unnamed ones as Data1, Data2...; Binary as Binary), or the leaf
+   * elements of UserData by element name.
+   */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+export type EvidenceKind = 'evtx' | 'xml-export' | 'json-export';
+
+/** A place where the input was damaged and what the reader did about it. */
+export interface Damage {
+  readonly kind:
+    | 'bad-file-header'
+    | 'bad-header-checksum'
+    | 'bad-chunk-magic'
+    | 'bad-chunk-header-checksum'
+    | 'bad-chunk-data-checksum'
+    | 'truncated-chunk'
+    | 'bad-record'
+    | 'unreadable-record';
+  /** Absolute byte offset in the file (0 for text exports). */
+  readonly offset: number;
+  readonly detail: string;
+  /** The record's id when the damage is inside one. */
+  readonly recordId?: number;
+}
+
+export interface EvidenceFileSummary {
+  readonly path: string;
+  readonly kind: EvidenceKind;
+  /** Records read and returned. */
+  readonly records: number;
+  readonly damaged: boolean;
+  readonly damage: readonly Damage[];
+}

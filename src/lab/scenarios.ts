@@ -1,0 +1,380 @@
+import type { DiagnoseFindingId } from '../rules/finding-ids.js';
+import { NegFailureCode } from '../wire/rdp-neg.js';
+import type { CertificateProfile } from './certificates.js';
+
+/**
+ * The lab's fault catalogue: each scenario is data (what it reproduces, what rdp-doctor should say,
+ * what a real client prints) plus a behaviour the engine in server.ts plays out.
+ */
+
+/** What the server does once TLS was selected and the client's first TLS record arrived. */
+export type TlsBehaviour =
+  | {
+      readonly kind: 'handshake';
+      readonly certificate: CertificateProfile;
+      readonly minVersion: 'TLSv1' | 'TLSv1.2';
+      readonly maxVersion: 'TLSv1' | 'TLSv1.3';
+      /** OpenSSL cipher string; SECLEVEL=0 lets OpenSSL 3 serve TLS 1.0 and weak certificates. */
+      readonly ciphers?: string;
+      /** After the handshake, answer the client's CredSSP TSRequest with an NTLM CHALLENGE. */
+      readonly credssp?: CredsspBehaviour;
+    }
+  /** Closes (FIN) on the ClientHello without a byte: the corrupt MachineKeys symptom. */
+  | { readonly kind: 'abort' }
+  /** Answers the ClientHello with one fatal alert record, then closes. */
+  | { readonly kind: 'alert'; readonly description: number };
+
+/** The first CredSSP leg as a Windows NLA server plays it (MS-CSSP 3.1.5, MS-NLMP 3.2.5.1.1). */
+export interface CredsspBehaviour {
+  /** The TSRequest version the server answers with (6 once CVE-2018-0886 is patched). */
+  readonly version: number;
+  /** The Windows version the NTLM VERSION structure names. */
+  readonly productVersion: { readonly major: number; readonly minor: number; readonly build: number };
+  /** How far the server's clock (the MsvAvTimestamp) is from the real one. */
+  readonly clockOffsetMs: number;
+  readonly netbiosName: string;
+  readonly dnsDomain: string;
+}
+
+/** How the server answers the client's X.224 Connection Request. */
+export type NegotiationAnswer =
+  /** Selects PROTOCOL_SSL when the client offers TLS (alone or with CredSSP), else SSL_REQUIRED_BY_SERVER. */
+  | { readonly kind: 'select-tls' }
+  /** RDP_NEG_FAILURE with this code whatever was asked. */
+  | { readonly kind: 'failure'; readonly failureCode: number }
+  /** Selects PROTOCOL_RDP for RDP-only requests; SSL_NOT_ALLOWED_BY_SERVER otherwise. */
+  | { readonly kind: 'standard-rdp-only' }
+  /** Selects HYBRID_EX or HYBRID when offered; HYBRID_REQUIRED_BY_SERVER otherwise (NLA required). */
+  | { readonly kind: 'select-hybrid' };
+
+export type Behaviour =
+  /** Acts as soon as the TCP connection is accepted, before reading anything. */
+  | { readonly kind: 'on-connect'; readonly action: 'close' | 'reset' | 'silent' | 'ssh-banner' }
+  /** Reads the Connection Request, then answers with something that is not a Connection Confirm. */
+  | { readonly kind: 'non-rdp-answer'; readonly answer: 'garbage' | 'http' | 'oversized-tpkt' }
+  /** Reads the Connection Request and answers it as an RDP server. */
+  | {
+      readonly kind: 'negotiate';
+      readonly answer: NegotiationAnswer;
+      readonly tls?: TlsBehaviour;
+      /** Sends the Connection Confirm one byte at a time with this gap. */
+      readonly trickleMs?: number;
+    };
+
+export interface LabScenario {
+  readonly id: string;
+  readonly title: string;
+  /** The real-world situation this reproduces. */
+  readonly reproduces: string;
+  /** The finding rdp-doctor should raise against this scenario (null: none, healthy). */
+  readonly expectedFinding: DiagnoseFindingId | null;
+  /** What a real client (mstsc / FreeRDP) reports against it. */
+  readonly clientError: string;
+  readonly behaviour: Behaviour;
+}
+
+const SECLEVEL_0 = 'DEFAULT@SECLEVEL=0';
+/** RFC 8446 6.2 handshake_failure. */
+export const ALERT_HANDSHAKE_FAILURE = 40;
+
+function modernTls(certificate: CertificateProfile, ciphers?: string): TlsBehaviour {
+  return {
+    kind: 'handshake',
+    certificate,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    ...(ciphers ? { ciphers } : {}),
+  };
+}
+
+function certificateScenario(
+  id: string,
+  certificate: CertificateProfile,
+  title: string,
+  reproduces: string,
+  expectedFinding: DiagnoseFindingId,
+  ciphers?: string,
+): LabScenario {
+  return {
+    id,
+    title,
+    reproduces,
+    expectedFinding,
+    clientError:
+      'mstsc: "The identity of the remote computer cannot be verified"; FreeRDP: certificate check fails without /cert:ignore',
+    behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: modernTls(certificate, ciphers) },
+  };
+}
+
+function nlaScenario(
+  id: string,
+  title: string,
+  reproduces: string,
+  expectedFinding: DiagnoseFindingId,
+  credssp: Omit<CredsspBehaviour, 'netbiosName' | 'dnsDomain'>,
+): LabScenario {
+  return {
+    id,
+    title,
+    reproduces,
+    expectedFinding,
+    clientError:
+      expectedFinding === 'credssp-outdated'
+        ? 'mstsc on updated clients: "An authentication error has occurred... CredSSP encryption oracle remediation"'
+        : expectedFinding === 'clock-skew'
+          ? 'mstsc: Kerberos fails; with NTLM fallback disabled, "An authentication error has occurred" (0x2407 class)'
+          : 'none before credentials: the client goes on to ask for a password',
+    behaviour: {
+      kind: 'negotiate',
+      answer: { kind: 'select-hybrid' },
+      tls: {
+        ...modernTls('good'),
+        credssp: { ...credssp, netbiosName: 'LAB-RDP', dnsDomain: 'lab.rdp-doctor.invalid' },
+      } as TlsBehaviour,
+    },
+  };
+}
+
+const NEG_FAILURE_TEXT: Readonly<Record<number, { reproduces: string; finding: DiagnoseFindingId }>> = {
+  [NegFailureCode.SSL_REQUIRED_BY_SERVER]: {
+    reproduces: 'a server whose security layer requires TLS, asked for Standard RDP Security only',
+    finding: 'negotiation-refused',
+  },
+  [NegFailureCode.SSL_NOT_ALLOWED_BY_SERVER]: {
+    reproduces: 'a server set to Standard RDP Security (SecurityLayer=0) refusing TLS',
+    finding: 'standard-rdp-security-only',
+  },
+  [NegFailureCode.SSL_CERT_NOT_ON_SERVER]: {
+    reproduces: 'a server with no usable TLS certificate (deleted or unreadable)',
+    finding: 'tls-cert-missing',
+  },
+  [NegFailureCode.INCONSISTENT_FLAGS]: {
+    reproduces: 'a server that rejects the flags of the request as inconsistent',
+    finding: 'negotiation-refused',
+  },
+  [NegFailureCode.HYBRID_REQUIRED_BY_SERVER]: {
+    reproduces: 'a server that requires Network Level Authentication (CredSSP)',
+    finding: 'nla-required',
+  },
+  [NegFailureCode.SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER]: {
+    reproduces: 'a server that requires TLS with user authentication',
+    finding: 'negotiation-refused',
+  },
+};
+
+function negFailureScenario(code: number): LabScenario {
+  const known = NEG_FAILURE_TEXT[code];
+  const name = Object.entries(NegFailureCode).find(([, value]) => value === code)?.[0];
+  return {
+    id: known ? `neg-failure-${code}` : 'neg-failure-unknown',
+    title: name
+      ? `RDP_NEG_FAILURE ${name}`
+      : `RDP_NEG_FAILURE with unknown code 0x${code.toString(16).padStart(8, '0')}`,
+    reproduces:
+      known?.reproduces ?? 'a server (or middlebox) answering with a failure code the spec does not define',
+    expectedFinding: known?.finding ?? 'negotiation-refused',
+    clientError: name
+      ? `FreeRDP: "${name}" then ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED`
+      : 'FreeRDP: ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED',
+    behaviour: { kind: 'negotiate', answer: { kind: 'failure', failureCode: code } },
+  };
+}
+
+export const LAB_SCENARIOS: readonly LabScenario[] = [
+  {
+    id: 'healthy-tls',
+    title: 'Healthy TLS server',
+    reproduces:
+      'a server with SecurityLayer=TLS and no NLA: TLS 1.2+, a good self-signed certificate for its name',
+    expectedFinding: null,
+    clientError: 'none (mstsc warns only that the self-signed certificate is not trusted)',
+    behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: modernTls('good') },
+  },
+  {
+    id: 'tls10-only',
+    title: 'TLS 1.0 only',
+    reproduces: 'an old server (or a hardened client) where TLS 1.1/1.2 are disabled in SCHANNEL',
+    expectedFinding: 'tls-legacy-only',
+    clientError:
+      'mstsc: "An internal error has occurred" (0x4 / 0x80090326); FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED',
+    behaviour: {
+      kind: 'negotiate',
+      answer: { kind: 'select-tls' },
+      tls: {
+        kind: 'handshake',
+        certificate: 'good',
+        minVersion: 'TLSv1',
+        maxVersion: 'TLSv1',
+        ciphers: SECLEVEL_0,
+      },
+    },
+  },
+  certificateScenario(
+    'tls-cert-expired',
+    'expired',
+    'Expired certificate',
+    'a server certificate whose notAfter has passed (auto-renewal broken, manual cert not renewed)',
+    'tls-cert-expired',
+  ),
+  certificateScenario(
+    'tls-cert-wrong-name',
+    'wrong-name',
+    'Certificate for another name',
+    'a certificate issued for another host (copied template, renamed server, load balancer name)',
+    'tls-cert-name-mismatch',
+  ),
+  certificateScenario(
+    'tls-cert-weak-key',
+    'weak-key',
+    '1024-bit RSA certificate key',
+    'an old certificate template with a 1024-bit RSA key',
+    'tls-cert-weak-key',
+    SECLEVEL_0,
+  ),
+  certificateScenario(
+    'tls-cert-sha1',
+    'sha1',
+    'SHA-1 signed certificate',
+    'a certificate signed with sha1WithRSAEncryption by an old CA',
+    'tls-cert-weak-signature',
+    SECLEVEL_0,
+  ),
+  certificateScenario(
+    'tls-cert-no-server-auth-eku',
+    'no-server-auth-eku',
+    'Certificate without the Server Authentication EKU',
+    'a certificate whose extended key usage lacks serverAuth (a client-auth or wrong template)',
+    'tls-cert-bad-usage',
+  ),
+  {
+    id: 'tls-handshake-aborted',
+    title: 'TLS selected, then the connection drops on the ClientHello',
+    reproduces: 'corrupt or unreadable MachineKeys: the RDP certificate private key cannot be used',
+    expectedFinding: 'tls-handshake-aborted',
+    clientError:
+      'mstsc: "An internal error has occurred"; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED (connection reset by peer)',
+    behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: { kind: 'abort' } },
+  },
+  {
+    id: 'tls-alert',
+    title: 'TLS selected, ClientHello answered by a fatal handshake_failure alert',
+    reproduces: 'no cipher suite or TLS version in common (hardened server, old client)',
+    expectedFinding: 'tls-handshake-alert',
+    clientError:
+      'mstsc: "An authentication error has occurred" / 0x80090302; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED',
+    behaviour: {
+      kind: 'negotiate',
+      answer: { kind: 'select-tls' },
+      tls: { kind: 'alert', description: ALERT_HANDSHAKE_FAILURE },
+    },
+  },
+  ...Object.values(NegFailureCode).map(negFailureScenario),
+  negFailureScenario(0x0000000a),
+  nlaScenario(
+    'nla-required',
+    'NLA server (CredSSP v6, Windows Server 2022)',
+    'a current, patched server that requires Network Level Authentication',
+    'nla-required',
+    { version: 6, productVersion: { major: 10, minor: 0, build: 20348 }, clockOffsetMs: 0 },
+  ),
+  nlaScenario(
+    'credssp-v3',
+    'NLA server speaking CredSSP v3 (no CVE-2018-0886 update)',
+    'an unpatched Windows Server 2016 whose CredSSP predates the May 2018 update',
+    'credssp-outdated',
+    { version: 3, productVersion: { major: 10, minor: 0, build: 14393 }, clockOffsetMs: 0 },
+  ),
+  nlaScenario(
+    'clock-skew',
+    'NLA server whose clock is an hour behind',
+    'a server whose time source broke: Kerberos fails and NLA falls back or fails',
+    'clock-skew',
+    { version: 6, productVersion: { major: 10, minor: 0, build: 17763 }, clockOffsetMs: -3_600_000 },
+  ),
+  nlaScenario(
+    'os-end-of-life',
+    'NLA server on Windows Server 2008 R2',
+    'a server running a Windows release past its end of support',
+    'os-end-of-life',
+    { version: 6, productVersion: { major: 6, minor: 1, build: 7601 }, clockOffsetMs: 0 },
+  ),
+  {
+    id: 'standard-rdp-only',
+    title: 'Standard RDP Security only',
+    reproduces: 'SecurityLayer=0 (RDP): TLS and CredSSP refused, only the legacy RC4 security layer offered',
+    expectedFinding: 'standard-rdp-security-only',
+    clientError: 'FreeRDP: "SSL_NOT_ALLOWED_BY_SERVER" for TLS/NLA requests; mstsc falls back or refuses',
+    behaviour: { kind: 'negotiate', answer: { kind: 'standard-rdp-only' } },
+  },
+  {
+    id: 'closes-immediately',
+    title: 'Closes the connection at once',
+    reproduces:
+      'a listener that accepts and closes: a service shutting down, a connection limit, a proxy with no backend',
+    expectedFinding: 'listener-closed-early',
+    clientError:
+      'mstsc: "This computer can\'t connect to the remote computer"; FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED',
+    behaviour: { kind: 'on-connect', action: 'close' },
+  },
+  {
+    id: 'resets-immediately',
+    title: 'Resets the connection at once',
+    reproduces: 'a firewall or IPS that accepts and then resets RDP',
+    expectedFinding: 'listener-closed-early',
+    clientError: 'FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED (connection reset by peer)',
+    behaviour: { kind: 'on-connect', action: 'reset' },
+  },
+  {
+    id: 'silent',
+    title: 'Accepts and never answers',
+    reproduces: 'a hung TermService, or a middlebox that completes the TCP handshake itself',
+    expectedFinding: 'listener-closed-early',
+    clientError:
+      'mstsc waits, then "This computer can\'t connect"; FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED after its timeout',
+    behaviour: { kind: 'on-connect', action: 'silent' },
+  },
+  {
+    id: 'garbage',
+    title: 'Answers with random bytes',
+    reproduces: 'some other protocol or a broken proxy on the RDP port',
+    expectedFinding: 'not-rdp',
+    clientError: 'FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED / protocol error',
+    behaviour: { kind: 'non-rdp-answer', answer: 'garbage' },
+  },
+  {
+    id: 'trickle',
+    title: 'Valid Connection Confirm sent one byte every 200 ms',
+    reproduces: 'a saturated or throttled link; checks that the probe reassembles slow answers',
+    expectedFinding: null,
+    clientError: 'none, only slow',
+    behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: modernTls('good'), trickleMs: 200 },
+  },
+  {
+    id: 'oversized-tpkt',
+    title: 'TPKT header announcing 65535 bytes, then nothing',
+    reproduces: 'a hostile or broken server; checks that the probe caps and times out rather than hangs',
+    expectedFinding: 'not-rdp',
+    clientError: 'FreeRDP: waits, then ERRCONNECT_CONNECT_TRANSPORT_FAILED',
+    behaviour: { kind: 'non-rdp-answer', answer: 'oversized-tpkt' },
+  },
+  {
+    id: 'http',
+    title: 'An HTTP server on the RDP port',
+    reproduces: 'a web server or an RD Gateway / reverse proxy listening where RDP was expected',
+    expectedFinding: 'not-rdp',
+    clientError: 'FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED',
+    behaviour: { kind: 'non-rdp-answer', answer: 'http' },
+  },
+  {
+    id: 'ssh',
+    title: 'An SSH server on the RDP port',
+    reproduces: 'port forwarding or NAT pointing 3389 at an SSH daemon',
+    expectedFinding: 'not-rdp',
+    clientError: 'FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED',
+    behaviour: { kind: 'on-connect', action: 'ssh-banner' },
+  },
+];
+
+export function findScenario(id: string): LabScenario | undefined {
+  return LAB_SCENARIOS.find((scenario) => scenario.id === id);
+}

@@ -1,0 +1,442 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { hostname } from 'node:os';
+import { Duplex } from 'node:stream';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import { isDecodeError } from '../wire/errors.js';
+import {
+  AvId,
+  avString,
+  avTimestamp,
+  DEFAULT_NEGOTIATE_FLAGS,
+  encodeNtlmChallenge,
+  NTLMSSP_REVISION_W2K3,
+  NtlmFlag,
+} from '../wire/ntlm.js';
+import { encodeTsRequest, tsRequestFrameLength } from '../wire/ts-request.js';
+import {
+  type NegFailure,
+  NegFailureCode,
+  type NegResponse,
+  NegResponseFlag,
+  Protocol,
+} from '../wire/rdp-neg.js';
+import { tpktFrameLength } from '../wire/tpkt.js';
+import { type ConnectionRequest, decodeConnectionRequest, encodeConnectionConfirm } from '../wire/x224.js';
+import { labCertificate } from './certificates.js';
+import { type CredsspBehaviour, findScenario, type LabScenario, type NegotiationAnswer, type TlsBehaviour } from './scenarios.js';
+import { encodeTlsAlertRecord, peekClientHello } from './tls-record.js';
+
+/** What the lab saw, counted as it happens (the object is live). */
+export interface LabStats {
+  connections: number;
+  /** X.224 Connection Requests that decoded. */
+  x224Requests: number;
+  /** First TLS records after a Connection Confirm that were a ClientHello (type 22, handshake 1). */
+  tlsClientHellos: number;
+  handshakesCompleted: number;
+}
+
+export interface LabServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Names the good certificates are issued for; default: the listen address, localhost, this host's name. */
+  readonly certificateNames?: readonly string[];
+}
+
+export interface LabServer {
+  readonly scenario: LabScenario;
+  readonly host: string;
+  readonly port: number;
+  readonly stats: Readonly<LabStats>;
+  /** Stops listening and ends every connection. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** An error naming a scenario id the catalogue does not have. */
+export class UnknownScenarioError extends Error {
+  constructor(readonly scenarioId: string) {
+    super(`unknown lab scenario '${scenarioId}'`);
+    this.name = 'UnknownScenarioError';
+  }
+}
+
+/** A client sending more than this before its Connection Request completes is cut off. */
+const MAX_PENDING_BYTES = 64 * 1024;
+const MAX_CONNECTIONS = 256;
+/** Windows answers with this source reference; clients ignore it. */
+const SERVER_SOURCE_REFERENCE = 0x1234;
+const RESPONSE_FLAGS =
+  NegResponseFlag.EXTENDED_CLIENT_DATA_SUPPORTED |
+  NegResponseFlag.DYNVC_GFX_PROTOCOL_SUPPORTED |
+  NegResponseFlag.NEGRSP_FLAG_RESERVED;
+const SSH_BANNER = 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n';
+const HTTP_ANSWER =
+  'HTTP/1.1 400 Bad Request\r\nServer: rdp-doctor-lab\r\nContent-Type: text/plain\r\n' +
+  'Content-Length: 12\r\nConnection: close\r\n\r\nBad Request\n';
+/** A TPKT header promising the largest PDU, with nothing behind it. */
+const OVERSIZED_TPKT_HEADER = Uint8Array.of(0x03, 0x00, 0xff, 0xff);
+const GARBAGE_SIZE = 64;
+const noop = (): void => {};
+
+/** Starts a fault-injecting RDP listener playing one scenario. */
+export async function startLabServer(
+  scenarioOrId: LabScenario | string,
+  options: LabServerOptions,
+): Promise<LabServer> {
+  const scenario = typeof scenarioOrId === 'string' ? findScenario(scenarioOrId) : scenarioOrId;
+  if (!scenario) throw new UnknownScenarioError(String(scenarioOrId));
+  const behaviour = scenario.behaviour;
+  const tls = behaviour.kind === 'negotiate' ? behaviour.tls : undefined;
+  // Certificates are made before listening so a failure surfaces here, not on the first client.
+  const secureContext =
+    tls?.kind === 'handshake'
+      ? await secureContextFor(tls, options.certificateNames ?? [options.host, 'localhost', hostname()])
+      : undefined;
+
+  const stats: LabStats = { connections: 0, x224Requests: 0, tlsClientHellos: 0, handshakesCompleted: 0 };
+  const connections = new Set<Connection>();
+  const server = createServer({ pauseOnConnect: false, noDelay: true });
+  server.maxConnections = MAX_CONNECTIONS;
+  server.on('connection', (socket) => {
+    const connection = new Connection(socket, scenario, stats, secureContext);
+    connections.add(connection);
+    socket.once('close', () => connections.delete(connection));
+    connection.start();
+  });
+
+  await listen(server, options.host, options.port);
+  server.on('error', noop);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    scenario,
+    host: options.host,
+    port,
+    stats,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const connection of connections) connection.destroy();
+        connections.clear();
+      });
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+async function secureContextFor(
+  behaviour: Extract<TlsBehaviour, { kind: 'handshake' }>,
+  names: readonly string[],
+): Promise<SecureContext> {
+  const certificate = await labCertificate(behaviour.certificate, [...new Set(names)]);
+  return createSecureContext({
+    cert: certificate.certificatePem,
+    key: certificate.privateKeyPem,
+    minVersion: behaviour.minVersion,
+    maxVersion: behaviour.maxVersion,
+    ...(behaviour.ciphers ? { ciphers: behaviour.ciphers } : {}),
+  });
+}
+
+/** What the server answers to a request, per MS-RDPBCGR 3.3.5.3.1 as a Windows host would. */
+export function answerFor(answer: NegotiationAnswer, requestedProtocols: number): NegResponse | NegFailure {
+  const failure = (failureCode: number): NegFailure => ({ type: 'failure', flags: 0, failureCode });
+  switch (answer.kind) {
+    case 'failure':
+      return failure(answer.failureCode);
+    case 'select-tls': {
+      const offersTls = (requestedProtocols & (Protocol.SSL | Protocol.HYBRID | Protocol.HYBRID_EX)) !== 0;
+      return offersTls
+        ? { type: 'response', flags: RESPONSE_FLAGS, selectedProtocol: Protocol.SSL }
+        : failure(NegFailureCode.SSL_REQUIRED_BY_SERVER);
+    }
+    case 'standard-rdp-only':
+      return requestedProtocols === Protocol.RDP
+        ? { type: 'response', flags: RESPONSE_FLAGS, selectedProtocol: Protocol.RDP }
+        : failure(NegFailureCode.SSL_NOT_ALLOWED_BY_SERVER);
+    case 'select-hybrid':
+      if (requestedProtocols & Protocol.HYBRID_EX) {
+        return { type: 'response', flags: RESPONSE_FLAGS, selectedProtocol: Protocol.HYBRID_EX };
+      }
+      return requestedProtocols & Protocol.HYBRID
+        ? { type: 'response', flags: RESPONSE_FLAGS, selectedProtocol: Protocol.HYBRID }
+        : failure(NegFailureCode.HYBRID_REQUIRED_BY_SERVER);
+  }
+}
+
+/** One client connection playing the scenario. Every path ends in close; nothing throws out. */
+class Connection {
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private tlsSocket: TLSSocket | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly scenario: LabScenario,
+    private readonly stats: LabStats,
+    private readonly secureContext: SecureContext | undefined,
+  ) {}
+
+  start(): void {
+    const { socket, stats } = this;
+    stats.connections++;
+    socket.on('error', noop);
+    socket.once('close', () => this.clearTimers());
+    const behaviour = this.scenario.behaviour;
+    if (behaviour.kind === 'on-connect') {
+      switch (behaviour.action) {
+        case 'close':
+          socket.end();
+          return;
+        case 'reset':
+          socket.resetAndDestroy();
+          return;
+        case 'silent':
+          socket.resume();
+          return;
+        case 'ssh-banner':
+          socket.write(SSH_BANNER);
+          socket.resume();
+          return;
+      }
+    }
+    this.collect((buffer) => this.onRequestBytes(buffer));
+  }
+
+  destroy(): void {
+    this.clearTimers();
+    this.tlsSocket?.destroy();
+    this.socket.destroy();
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Feeds everything received to `onBytes` (with what is already pending) until it returns true. */
+  private collect(onBytes: (buffer: Buffer) => boolean): void {
+    const onData = (chunk: Buffer): void => {
+      this.pending = Buffer.concat([this.pending, chunk]);
+      if (this.pending.length > MAX_PENDING_BYTES) {
+        this.socket.off('data', onData);
+        this.socket.destroy();
+        return;
+      }
+      if (onBytes(this.pending)) this.socket.off('data', onData);
+    };
+    this.socket.on('data', onData);
+    if (this.pending.length > 0 && onBytes(this.pending)) this.socket.off('data', onData);
+  }
+
+  /** Consumes `length` bytes of what is pending. */
+  private take(length: number): Buffer {
+    const taken = this.pending.subarray(0, length);
+    this.pending = this.pending.subarray(length);
+    return taken;
+  }
+
+  private onRequestBytes(buffer: Buffer): boolean {
+    const frame = tpktFrameLength(buffer);
+    if (frame.kind === 'malformed') {
+      this.socket.destroy();
+      return true;
+    }
+    if (frame.kind === 'need-more' || buffer.length < frame.length) return false;
+    this.socket.pause();
+    let request: ConnectionRequest;
+    try {
+      request = decodeConnectionRequest(this.take(frame.length));
+    } catch (error) {
+      if (!isDecodeError(error)) throw error;
+      this.socket.destroy();
+      return true;
+    }
+    this.stats.x224Requests++;
+    this.answer(request);
+    return true;
+  }
+
+  private answer(request: ConnectionRequest): void {
+    const { socket } = this;
+    const behaviour = this.scenario.behaviour;
+    if (behaviour.kind === 'non-rdp-answer') {
+      socket.resume();
+      if (behaviour.answer === 'oversized-tpkt') {
+        socket.write(OVERSIZED_TPKT_HEADER);
+        return;
+      }
+      socket.end(behaviour.answer === 'http' ? Buffer.from(HTTP_ANSWER, 'latin1') : garbage());
+      return;
+    }
+    if (behaviour.kind !== 'negotiate') return;
+    const negotiation = answerFor(behaviour.answer, request.negotiation?.requestedProtocols ?? Protocol.RDP);
+    const confirm = encodeConnectionConfirm({
+      dstRef: request.srcRef ?? 0,
+      srcRef: SERVER_SOURCE_REFERENCE,
+      classOptions: 0,
+      negotiation,
+    });
+    const afterConfirm = (): void => {
+      if (negotiation.type === 'failure') {
+        socket.end();
+      } else if (negotiation.selectedProtocol !== Protocol.RDP && behaviour.tls) {
+        socket.resume();
+        const tls = behaviour.tls;
+        this.collect((buffer) => this.onFirstTlsBytes(buffer, tls));
+      } else {
+        // Standard RDP Security: the lab stops at negotiation and ends at the client's next PDU.
+        socket.resume();
+        socket.once('data', () => socket.end());
+      }
+    };
+    if (behaviour.trickleMs !== undefined) this.trickle(confirm, behaviour.trickleMs, afterConfirm);
+    else socket.write(confirm, afterConfirm);
+  }
+
+  private trickle(bytes: Uint8Array, gapMs: number, done: () => void): void {
+    let index = 0;
+    const next = (): void => {
+      if (this.socket.destroyed) return;
+      this.socket.write(bytes.subarray(index, index + 1));
+      index++;
+      if (index >= bytes.length) {
+        done();
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        next();
+      }, gapMs);
+      this.timers.add(timer);
+    };
+    next();
+  }
+
+  private onFirstTlsBytes(buffer: Buffer, behaviour: TlsBehaviour): boolean {
+    const peek = peekClientHello(buffer);
+    if (peek === 'need-more') return false;
+    this.socket.pause();
+    if (peek === 'client-hello') this.stats.tlsClientHellos++;
+    if (peek !== 'client-hello' || behaviour.kind === 'abort') {
+      // INVARIANT: an abort sends no byte at all, not even an alert.
+      this.socket.end();
+      return true;
+    }
+    if (behaviour.kind === 'alert') {
+      this.socket.end(encodeTlsAlertRecord({ level: 'fatal', description: behaviour.description }));
+      return true;
+    }
+    this.upgrade(this.take(this.pending.length));
+    return true;
+  }
+
+  /**
+   * Hands the connection to TLS. Bytes already read (the peeked ClientHello) are replayed through
+   * a Duplex: a TLSSocket over a net.Socket would read its handle directly and lose them.
+   */
+  private upgrade(head: Buffer): void {
+    const { socket, stats } = this;
+    const transport = new Duplex({
+      read: () => {
+        socket.resume();
+      },
+      write: (chunk: Buffer, _encoding, callback) => {
+        if (socket.destroyed) callback();
+        else socket.write(chunk, () => callback());
+      },
+      final: (callback) => {
+        socket.end();
+        callback();
+      },
+      destroy: (error, callback) => {
+        socket.destroy();
+        callback(error);
+      },
+    });
+    transport.on('error', noop);
+    transport.push(head);
+    socket.on('data', (chunk: Buffer) => {
+      if (!transport.push(chunk)) socket.pause();
+    });
+    socket.once('end', () => transport.push(null));
+    socket.once('close', () => transport.destroy());
+    const tlsSocket = new TLSSocket(transport, { isServer: true, secureContext: this.secureContext! });
+    this.tlsSocket = tlsSocket;
+    tlsSocket.on('error', () => socket.destroy());
+    tlsSocket.once('secure', () => {
+      stats.handshakesCompleted++;
+    });
+    const credssp = this.credssp();
+    if (!credssp) {
+      // The lab stops after the TLS handshake: the client's first PDU (MCS Connect Initial) ends it.
+      tlsSocket.once('data', () => tlsSocket.end());
+      return;
+    }
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      const frame = tsRequestFrameLength(received);
+      if (frame.kind === 'need-more' || (frame.kind === 'length' && received.length < frame.length)) return;
+      tlsSocket.off('data', onData);
+      if (frame.kind === 'malformed') {
+        tlsSocket.end();
+        return;
+      }
+      // Whatever the client says next (an AUTHENTICATE we never check) ends the connection.
+      tlsSocket.once('data', () => tlsSocket.end());
+      tlsSocket.write(credsspChallenge(credssp));
+    };
+    tlsSocket.on('data', onData);
+  }
+
+  private credssp(): CredsspBehaviour | undefined {
+    const behaviour = this.scenario.behaviour;
+    return behaviour.kind === 'negotiate' && behaviour.tls?.kind === 'handshake' ? behaviour.tls.credssp : undefined;
+  }
+}
+
+/** A TSRequest carrying an NTLM CHALLENGE that names the lab host, its build and its clock. */
+function credsspChallenge(behaviour: CredsspBehaviour): Uint8Array {
+  const serverTime = new Date(Date.now() + behaviour.clockOffsetMs);
+  const dnsComputer = `${behaviour.netbiosName.toLowerCase()}.${behaviour.dnsDomain}`;
+  const domain = behaviour.dnsDomain.split('.')[0]!.toUpperCase();
+  const challenge = encodeNtlmChallenge({
+    flags: (DEFAULT_NEGOTIATE_FLAGS | NtlmFlag.NEGOTIATE_TARGET_INFO | NtlmFlag.TARGET_TYPE_DOMAIN) >>> 0,
+    targetName: domain,
+    serverChallenge: randomBytes(8),
+    reserved: new Uint8Array(8),
+    targetInfo: [
+      avString(AvId.MsvAvNbDomainName, domain),
+      avString(AvId.MsvAvNbComputerName, behaviour.netbiosName),
+      avString(AvId.MsvAvDnsDomainName, behaviour.dnsDomain),
+      avString(AvId.MsvAvDnsComputerName, dnsComputer),
+      avString(AvId.MsvAvDnsTreeName, behaviour.dnsDomain),
+      avTimestamp(serverTime),
+    ],
+    version: { ...behaviour.productVersion, revision: NTLMSSP_REVISION_W2K3 },
+  });
+  return encodeTsRequest({ version: behaviour.version, negoTokens: [challenge] });
+}
+
+function garbage(): Buffer {
+  const bytes = randomBytes(GARBAGE_SIZE);
+  // Not a TPKT (0x03) nor a TLS handshake (0x16): random, but never mistakable for either.
+  if (bytes[0] === 0x03 || bytes[0] === 0x16) bytes[0] = 0xa5;
+  return bytes;
+}

@@ -1,0 +1,400 @@
+import type tls from 'node:tls';
+import { tpktFrameLength } from '../wire/tpkt.js';
+import { connectTcp, type Conversation } from './conversation.js';
+import { Limiter } from './limiter.js';
+import { reasonFor } from './net-errors.js';
+import { analyseCertificates } from './stages/certificate.js';
+import { resolveTarget, reverseLookup } from './stages/dns.js';
+import {
+  buildNegotiationRequest,
+  interpretNegotiationAnswer,
+  NEGOTIATION_REQUESTS,
+  type NegotiationRequest,
+  negotiationSummary,
+  selectsCredssp,
+  selectsTls,
+} from './stages/negotiation.js';
+import { handshakeTls } from './stages/tls.js';
+import type {
+  Attempt,
+  CertificateObservation,
+  NegotiationObservation,
+  NegotiationProbe,
+  ProbeObservations,
+  ProbeTarget,
+  StageName,
+  TcpAddressResult,
+  TcpObservation,
+  TlsObservation,
+} from './types.js';
+
+/** Connections open at once to one host, at most (the issue's politeness cap). */
+export const MAX_CONNECTIONS_PER_HOST = 4;
+export const DEFAULT_TIMEOUT_MS = 4000;
+/** Extra connects to the chosen address, for latency and stability. */
+export const DEFAULT_STABILITY_SAMPLES = 2;
+
+export interface ProbeOptions {
+  /** Per-step timeout (connect, each read, the TLS handshake). */
+  readonly timeoutMs?: number;
+  /** The name the server should be (certificate and identity checks); defaults to the host. */
+  readonly expectedName?: string;
+  readonly stabilitySamples?: number;
+  /** The clock, injectable for tests. */
+  readonly now?: () => Date;
+  /** Names a TLS alert code (from the wire tables). */
+  readonly alertName?: (code: number) => string;
+  /** Called as each stage finishes (for progress display). */
+  readonly onStage?: (attempt: Attempt<unknown>) => void;
+  /** Stages that need a live CredSSP or MCS exchange; filled in by the caller's stage set. */
+  readonly extraStages?: ExtraStages;
+}
+
+/** Stages that run on a connection the driver hands them (kept apart to keep the driver thin). */
+export interface ExtraStages {
+  credssp?: (socket: tls.TLSSocket, probe: NegotiationProbe, timeoutMs: number, now: () => Date) => Promise<Attempt<unknown>>;
+  rdpSecurity?: (conversation: Conversation, probe: NegotiationProbe, timeoutMs: number) => Promise<Attempt<unknown>>;
+}
+
+function skipped<O>(stage: StageName, because: string): Attempt<O> {
+  return { stage, status: 'skipped', skippedBecause: because, ms: 0, summary: `skipped: ${because}` };
+}
+
+const elapsed = (started: number) => Math.round(performance.now() - started);
+
+/**
+ * Walks a real client's path: DNS, TCP, X.224 negotiation, TLS, certificate, CredSSP and Standard
+ * RDP Security. It observes and records; it never judges. Sends no credentials.
+ */
+export async function runProbe(target: { host: string; port: number }, options: ProbeOptions = {}): Promise<ProbeObservations> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const now = options.now ?? (() => new Date());
+  const probeTarget: ProbeTarget = { host: target.host, port: target.port, expectedName: options.expectedName ?? target.host };
+  const startedAt = now().toISOString();
+  const limiter = new Limiter(MAX_CONNECTIONS_PER_HOST);
+  const report = <O>(attempt: Attempt<O>): Attempt<O> => {
+    options.onStage?.(attempt as Attempt<unknown>);
+    return attempt;
+  };
+  const result: { -readonly [K in keyof ProbeObservations]: ProbeObservations[K] } = { target: probeTarget, startedAt };
+
+  // 1. DNS
+  const dnsStarted = performance.now();
+  const resolved = await resolveTarget(target.host, timeoutMs);
+  const addresses = resolved.observation.addresses;
+  if (resolved.error) {
+    result.dns = report({
+      stage: 'dns',
+      status: 'failed',
+      reason: reasonFor(resolved.error),
+      error: resolved.error,
+      observation: resolved.observation,
+      ms: elapsed(dnsStarted),
+      summary: `${target.host} does not resolve (${resolved.error.code})`,
+    });
+    return finishSkipped(result, 'the name does not resolve', report);
+  }
+
+  // 2. TCP: every address, the first that connects is kept for the negotiation.
+  const tcpStarted = performance.now();
+  const connections = await Promise.all(
+    addresses.map(async ({ address, family }) => ({
+      address,
+      family,
+      result: await limiter.run(() => connectTcp(address, target.port, timeoutMs)),
+    })),
+  );
+  const perAddress: TcpAddressResult[] = connections.map(({ address, family, result: connect }) =>
+    connect.kind === 'connected'
+      ? { address, family, outcome: 'connected', connectMs: Math.round(connect.ms) }
+      : { address, family, outcome: tcpOutcome(connect.error.code), error: connect.error },
+  );
+  const kept = connections.find((connection) => connection.result.kind === 'connected');
+  for (const connection of connections) {
+    if (connection !== kept && connection.result.kind === 'connected') connection.result.conversation.close();
+  }
+  const usedAddress = kept?.address;
+  const reverseNames =
+    usedAddress && !resolved.observation.literal ? reverseLookup(usedAddress, Math.min(timeoutMs, 1000)) : Promise.resolve([]);
+  if (!kept || kept.result.kind !== 'connected') {
+    const first = perAddress[0]!;
+    result.dns = report(dnsAttempt(resolved.observation, [], dnsStarted, tcpStarted));
+    result.tcp = report({
+      stage: 'tcp',
+      status: 'failed',
+      reason: first.error ? reasonFor(first.error) : 'protocol-error',
+      ...(first.error ? { error: first.error } : {}),
+      observation: { port: target.port, perAddress, samples: [] },
+      ms: elapsed(tcpStarted),
+      summary: `port ${target.port} ${first.outcome} on ${perAddress.map((entry) => entry.address).join(', ')}`,
+    });
+    return finishSkipped(result, `TCP port ${target.port} is not reachable`, report);
+  }
+  const keptConversation = kept.result.conversation;
+  const keptConnectMs = Math.round(kept.result.ms);
+
+  // 3. Negotiation matrix (the kept connection carries the modern request) + stability samples.
+  const negotiationStarted = performance.now();
+  const keptSlot = await limiter.acquire();
+  /** Connections kept open for later stages, each holding its slot of the per-host cap. */
+  const conversations = new Map<string, { conversation: Conversation; release: () => void }>();
+  const probeOne = async (request: NegotiationRequest): Promise<NegotiationProbe> => {
+    let conversation: Conversation;
+    let release: () => void;
+    if (request.label === 'modern') {
+      conversation = keptConversation;
+      release = keptSlot;
+    } else {
+      release = await limiter.acquire();
+      const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
+      if (connect.kind === 'failed') {
+        release();
+        return {
+          label: request.label,
+          requestedProtocols: request.requestedProtocols,
+          requestedNames: [],
+          outcome: connect.error.code === 'ECONNRESET' ? 'reset' : connect.error.code === 'CONNECT_TIMEOUT' ? 'timeout' : 'closed',
+          ms: Math.round(connect.ms),
+        };
+      }
+      conversation = connect.conversation;
+    }
+    conversation.write(buildNegotiationRequest(request));
+    const answer = await conversation.readFrame(tpktFrameLength, timeoutMs);
+    const probe = interpretNegotiationAnswer(request, answer);
+    // Keep connections later stages continue on; close the rest (and free the slot).
+    const keep =
+      ((request.label === 'modern' || request.label === 'ssl' || request.label === 'hybrid-ex') && selectsTls(probe)) ||
+      (request.label === 'rdp' && (probe.outcome === 'selected' || probe.outcome === 'no-negotiation-data') && !selectsTls(probe));
+    if (keep && conversation.pendingBytes === 0) {
+      conversations.set(request.label, { conversation, release });
+    } else {
+      conversation.close();
+      release();
+    }
+    return probe;
+  };
+  const samplesWanted = options.stabilitySamples ?? DEFAULT_STABILITY_SAMPLES;
+  const sampling = Promise.all(
+    Array.from({ length: samplesWanted }, () =>
+      limiter.run(async () => {
+        const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
+        if (connect.kind === 'connected') connect.conversation.close();
+        return connect.kind === 'connected'
+          ? { outcome: 'connected' as const, connectMs: Math.round(connect.ms) }
+          : { outcome: tcpOutcome(connect.error.code) };
+      }),
+    ),
+  );
+  const probes = await Promise.all(NEGOTIATION_REQUESTS.map((request) => probeOne(request)));
+  const samples = await sampling;
+  const releaseKept = (label: string) => {
+    const kept = conversations.get(label);
+    if (!kept) return;
+    kept.conversation.close();
+    kept.release();
+    conversations.delete(label);
+  };
+
+  result.dns = report(dnsAttempt(resolved.observation, await reverseNames, dnsStarted, tcpStarted));
+  const tcpObservation: TcpObservation = {
+    port: target.port,
+    perAddress,
+    usedAddress,
+    samples: [{ outcome: 'connected', connectMs: keptConnectMs }, ...samples],
+  };
+  result.tcp = report({
+    stage: 'tcp',
+    status: 'ok',
+    observation: tcpObservation,
+    ms: keptConnectMs,
+    summary: `connected to ${usedAddress}:${target.port} in ${keptConnectMs} ms`,
+  });
+  const negotiationObservation: NegotiationObservation = { probes };
+  const modern = probes.find((probe) => probe.label === 'modern')!;
+  const anyAnswer = probes.some((probe) => ['selected', 'failure', 'no-negotiation-data'].includes(probe.outcome));
+  result.negotiation = report({
+    stage: 'negotiation',
+    status: anyAnswer ? 'ok' : 'failed',
+    ...(anyAnswer ? {} : { reason: negotiationReason(modern) }),
+    observation: negotiationObservation,
+    ms: elapsed(negotiationStarted),
+    summary: negotiationSummary(probes),
+  });
+
+  // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
+  const tlsLabel = ['modern', 'hybrid-ex', 'ssl'].find((label) => conversations.has(label));
+  const tlsWork = (async () => {
+    if (!tlsLabel) {
+      const because = anyAnswer ? 'the server selected no TLS-based protocol' : 'negotiation failed';
+      result.tls = report(skipped<TlsObservation>('tls', because));
+      result.certificate = report(skipped<CertificateObservation>('certificate', 'no TLS handshake'));
+      result.credssp = report(skipped('credssp', because));
+      return;
+    }
+    const conversation = conversations.get(tlsLabel)!.conversation;
+    const probe = probes.find((entry) => entry.label === tlsLabel)!;
+    const handshake = await handshakeTls(conversation.detach(), {
+      timeoutMs,
+      underProtocol: probe.selectedName ?? 'SSL',
+      alertName: options.alertName ?? ((code) => `alert ${code}`),
+      ...(isHostName(target.host) ? { servername: target.host } : {}),
+    });
+    const tlsObservation = handshake.observation;
+    result.tls = report({
+      stage: 'tls',
+      status: tlsObservation.outcome === 'established' ? 'ok' : 'failed',
+      ...(tlsObservation.outcome === 'established' ? {} : { reason: tlsReason(tlsObservation) }),
+      ...(tlsObservation.error ? { error: tlsObservation.error } : {}),
+      observation: tlsObservation,
+      ms: tlsObservation.ms,
+      summary: tlsSummary(tlsObservation),
+    });
+    if (tlsObservation.outcome !== 'established' || !handshake.socket) {
+      releaseKept(tlsLabel);
+      result.certificate = report(skipped('certificate', 'the TLS handshake failed'));
+      result.credssp = report(skipped('credssp', 'the TLS handshake failed'));
+      return;
+    }
+    const certificateStarted = performance.now();
+    try {
+      const observation = analyseCertificates(tlsObservation.chainDer, probeTarget.expectedName, now());
+      const leaf = observation.chain[0];
+      result.certificate = report({
+        stage: 'certificate',
+        status: leaf ? 'ok' : 'failed',
+        ...(leaf ? {} : { reason: 'protocol-error' as const }),
+        observation,
+        ms: elapsed(certificateStarted),
+        summary: leaf ? `${leaf.subject}, valid until ${leaf.notAfter.slice(0, 10)}` : 'the server sent no certificate',
+      });
+    } catch (error) {
+      result.certificate = report({
+        stage: 'certificate',
+        status: 'failed',
+        reason: 'protocol-error',
+        error: { code: 'BAD_CERTIFICATE', message: (error as Error).message },
+        ms: elapsed(certificateStarted),
+        summary: `the certificate could not be parsed: ${(error as Error).message}`,
+      });
+    }
+    if (selectsCredssp(probe) && options.extraStages?.credssp) {
+      result.credssp = report((await options.extraStages.credssp(handshake.socket, probe, timeoutMs, now)) as Attempt<never>);
+    } else {
+      result.credssp = report(
+        skipped('credssp', selectsCredssp(probe) ? 'CredSSP probing is not available' : 'the server did not select CredSSP'),
+      );
+    }
+    handshake.socket.destroy();
+    releaseKept(tlsLabel);
+  })();
+
+  // 7. Standard RDP Security, when the server accepts it, on the RDP-only connection.
+  const rdpWork = (async () => {
+    const conversation = conversations.get('rdp')?.conversation;
+    const probe = probes.find((entry) => entry.label === 'rdp')!;
+    if (!conversation) {
+      result.rdpSecurity = report(skipped('rdp-security', 'the server does not accept Standard RDP Security'));
+      return;
+    }
+    if (options.extraStages?.rdpSecurity) {
+      result.rdpSecurity = report((await options.extraStages.rdpSecurity(conversation, probe, timeoutMs)) as Attempt<never>);
+    } else {
+      result.rdpSecurity = report(skipped('rdp-security', 'Standard RDP Security probing is not available'));
+    }
+    releaseKept('rdp');
+  })();
+
+  await Promise.all([tlsWork, rdpWork]);
+  for (const label of [...conversations.keys()]) releaseKept(label);
+  return result;
+}
+
+function finishSkipped(
+  result: { -readonly [K in keyof ProbeObservations]: ProbeObservations[K] },
+  because: string,
+  report: <O>(attempt: Attempt<O>) => Attempt<O>,
+): ProbeObservations {
+  result.tcp ??= report(skipped('tcp', because));
+  result.negotiation = report(skipped('negotiation', because));
+  result.tls = report(skipped('tls', because));
+  result.certificate = report(skipped('certificate', because));
+  result.credssp = report(skipped('credssp', because));
+  result.rdpSecurity = report(skipped('rdp-security', because));
+  return result;
+}
+
+function dnsAttempt(
+  observation: ProbeObservations['dns'] extends Attempt<infer O> | undefined ? O : never,
+  reverseNames: string[],
+  started: number,
+  ended: number,
+) {
+  const full = { ...observation, reverseNames };
+  return {
+    stage: 'dns' as const,
+    status: 'ok' as const,
+    observation: full,
+    ms: Math.round(ended - started),
+    summary: observation.literal
+      ? `${observation.query} is an IP address (no lookup)`
+      : `${observation.query} -> ${observation.addresses.map((entry) => entry.address).join(', ')}`,
+  };
+}
+
+function tcpOutcome(code: string): TcpAddressResult['outcome'] {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'filtered';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EADDRNOTAVAIL':
+      return 'unreachable';
+    case 'ECONNRESET':
+      return 'reset';
+    default:
+      return 'error';
+  }
+}
+
+function negotiationReason(probe: NegotiationProbe): Attempt<unknown>['reason'] {
+  switch (probe.outcome) {
+    case 'timeout':
+      return 'timeout';
+    case 'closed':
+      return 'closed';
+    case 'reset':
+      return 'reset';
+    default:
+      return 'protocol-error';
+  }
+}
+
+function tlsReason(observation: TlsObservation): Attempt<unknown>['reason'] {
+  if (observation.outcome === 'alert') return 'tls-alert';
+  if (observation.outcome === 'timeout') return 'timeout';
+  if (observation.outcome === 'aborted') return observation.error?.code === 'ECONNRESET' ? 'reset' : 'closed';
+  return 'protocol-error';
+}
+
+function tlsSummary(observation: TlsObservation): string {
+  switch (observation.outcome) {
+    case 'established':
+      return `${observation.version} ${observation.cipher?.standardName ?? observation.cipher?.name}`;
+    case 'alert':
+      return `server sent TLS alert ${observation.alert?.name} (${observation.alert?.code})`;
+    case 'aborted':
+      return `server dropped the handshake without an alert (${observation.serverBytesBeforeClose ?? 0} bytes received)`;
+    case 'timeout':
+      return `handshake not finished within ${observation.error?.timeoutMs} ms`;
+    default:
+      return `handshake failed: ${observation.error?.message}`;
+  }
+}
+
+function isHostName(host: string): boolean {
+  return !/^[\d.]+$/.test(host) && !host.includes(':');
+}

@@ -1,0 +1,152 @@
+import { DecodeError } from '../../wire/errors.js';
+import {
+  type ClientData,
+  EncryptionMethod,
+  encryptionLevelName,
+  encryptionMethodName,
+  rdpVersionName,
+} from '../../wire/gcc.js';
+import { decodeServerConnectResponse, encodeClientConnectInitial, McsResult, mcsResultName } from '../../wire/mcs.js';
+import { Protocol } from '../../wire/rdp-neg.js';
+import { tpktFrameLength } from '../../wire/tpkt.js';
+import type { Conversation, ReadResult } from '../conversation.js';
+import type { Attempt, NegotiationProbe, RdpSecurityObservation } from '../types.js';
+import { certificateFacts } from './certificate.js';
+
+/** Every method a client can offer, so the server's choice shows what it insists on. */
+export const OFFERED_ENCRYPTION_METHODS =
+  EncryptionMethod['40BIT'] | EncryptionMethod['128BIT'] | EncryptionMethod['56BIT'] | EncryptionMethod.FIPS;
+
+/** RNS_UD_CS_SUPPORT_ERRINFO_PDU: lets the server explain a refusal with a Set Error Info PDU. */
+const SUPPORT_ERRINFO_PDU = 0x0001;
+
+/**
+ * A minimal, honest client core block for Standard RDP Security: RDP 5+ version, a small desktop,
+ * no channels. The server's Connect-Response to it names its version, encryption and key.
+ */
+export function buildConnectInitial(selectedProtocol: number): Uint8Array {
+  const clientData: ClientData = {
+    core: {
+      version: 0x00080004,
+      desktopWidth: 1024,
+      desktopHeight: 768,
+      colorDepth: 0xca01,
+      sasSequence: 0xaa03,
+      keyboardLayout: 0x0409,
+      clientBuild: 19041,
+      clientName: 'rdp-doctor',
+      keyboardType: 4,
+      keyboardSubType: 0,
+      keyboardFunctionKey: 12,
+      imeFileName: '',
+      postBeta2ColorDepth: 0xca01,
+      clientProductId: 1,
+      serialNumber: 0,
+      highColorDepth: 16,
+      supportedColorDepths: 0x0007,
+      earlyCapabilityFlags: SUPPORT_ERRINFO_PDU,
+      clientDigProductId: '',
+      connectionType: 0,
+      pad1octet: 0,
+      serverSelectedProtocol: selectedProtocol,
+    },
+    security: { encryptionMethods: OFFERED_ENCRYPTION_METHODS, extEncryptionMethods: 0 },
+    channels: [],
+    other: [],
+  };
+  return encodeClientConnectInitial(clientData);
+}
+
+/** Pure: the Connect-Response (or its absence) as an observation. */
+export function interpretConnectResponse(answer: ReadResult): RdpSecurityObservation {
+  const base = { clientEncryptionMethods: OFFERED_ENCRYPTION_METHODS, ms: Math.round(answer.ms) };
+  if (answer.kind === 'closed') return { ...base, outcome: 'closed' };
+  if (answer.kind === 'reset') return { ...base, outcome: 'reset' };
+  if (answer.kind === 'timeout') return { ...base, outcome: 'timeout' };
+  if (answer.kind === 'malformed') return { ...base, outcome: 'malformed' };
+  try {
+    const response = decodeServerConnectResponse(answer.bytes);
+    const server = response.conference?.serverData;
+    if (response.mcs.result !== McsResult['rt-successful'] || !server) {
+      return { ...base, outcome: 'malformed', mcsResult: mcsResultName(response.mcs.result) } as RdpSecurityObservation;
+    }
+    const security = server.security;
+    let serverCertificate: RdpSecurityObservation['serverCertificate'];
+    const certificate = security?.certificate;
+    if (certificate?.kind === 'proprietary') {
+      serverCertificate = {
+        type: 'proprietary',
+        rsaKeyBits: certificate.publicKey.bitlen,
+        // The top bit of the version marks a temporary (not permanent) certificate.
+        permanent: (certificate.version & 0x80000000) === 0,
+      };
+    } else if (certificate?.kind === 'x509') {
+      const leaf = certificate.certificates[certificate.certificates.length - 1];
+      let rsaKeyBits: number | undefined;
+      try {
+        rsaKeyBits = leaf ? certificateFacts(leaf).keyBits : undefined;
+      } catch {
+        rsaKeyBits = undefined;
+      }
+      serverCertificate = {
+        type: 'x509',
+        chainLength: certificate.certificates.length,
+        permanent: (certificate.version & 0x80000000) === 0,
+        ...(rsaKeyBits !== undefined ? { rsaKeyBits } : {}),
+      };
+    }
+    return {
+      ...base,
+      outcome: 'connect-response',
+      serverVersion: server.core.version,
+      serverVersionName: rdpVersionName(server.core.version),
+      ...(server.core.clientRequestedProtocols !== undefined
+        ? { clientRequestedProtocols: server.core.clientRequestedProtocols }
+        : {}),
+      ...(security
+        ? {
+            encryptionMethod: security.encryptionMethod,
+            encryptionMethodName: encryptionMethodName(security.encryptionMethod),
+            encryptionLevel: security.encryptionLevel,
+            encryptionLevelName: encryptionLevelName(security.encryptionLevel),
+          }
+        : {}),
+      ...(serverCertificate ? { serverCertificate } : {}),
+    };
+  } catch (error) {
+    if (error instanceof DecodeError) return { ...base, outcome: 'malformed' };
+    throw error;
+  }
+}
+
+export async function rdpSecurityStage(
+  conversation: Conversation,
+  probe: NegotiationProbe,
+  timeoutMs: number,
+): Promise<Attempt<RdpSecurityObservation>> {
+  conversation.write(buildConnectInitial(probe.selectedProtocol ?? Protocol.RDP));
+  const answer = await conversation.readFrame(tpktFrameLength, timeoutMs);
+  const observation = interpretConnectResponse(answer);
+  const ok = observation.outcome === 'connect-response';
+  return {
+    stage: 'rdp-security',
+    status: ok ? 'ok' : 'failed',
+    ...(ok
+      ? {}
+      : {
+          reason:
+            observation.outcome === 'timeout'
+              ? ('timeout' as const)
+              : observation.outcome === 'reset'
+                ? ('reset' as const)
+                : observation.outcome === 'closed'
+                  ? ('closed' as const)
+                  : ('protocol-error' as const),
+        }),
+    observation,
+    ms: observation.ms,
+    summary: ok
+      ? `${observation.serverVersionName}, ${observation.encryptionMethodName ?? 'no'} encryption, level ${observation.encryptionLevelName ?? 'none'}${observation.serverCertificate?.rsaKeyBits ? `, ${observation.serverCertificate.rsaKeyBits}-bit RSA` : ''}`
+      : `no usable MCS Connect-Response (${observation.outcome})`,
+  };
+}

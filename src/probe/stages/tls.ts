@@ -1,0 +1,120 @@
+import type net from 'node:net';
+import tls from 'node:tls';
+import { normaliseNetworkError } from '../net-errors.js';
+import type { TlsAlertInfo, TlsObservation } from '../types.js';
+
+export interface TlsHandshakeResult {
+  readonly observation: TlsObservation;
+  /** The established TLS socket (for CredSSP); absent when the handshake failed. */
+  readonly socket?: tls.TLSSocket;
+}
+
+/**
+ * The handshake a permissive real client does: any version from TLS 1.0 to 1.3 and OpenSSL's
+ * legacy-inclusive cipher list, so we learn what the server picks rather than fail on our policy.
+ * Whether a given client would accept that choice is the rules' and the client profiles' job.
+ */
+export const PERMISSIVE_CLIENT_OPTIONS: tls.ConnectionOptions = {
+  minVersion: 'TLSv1',
+  maxVersion: 'TLSv1.3',
+  ciphers: 'ALL:@SECLEVEL=0',
+  rejectUnauthorized: false,
+};
+
+/** OpenSSL reports a received alert as "... SSL alert number 40". */
+export function alertFromError(error: unknown, names: (code: number) => string): TlsAlertInfo | undefined {
+  const message = (error as Error)?.message ?? '';
+  const match = /SSL alert number (\d+)/.exec(message);
+  if (!match) return undefined;
+  const code = Number(match[1]);
+  return { level: 'fatal', code, name: names(code), from: 'server' };
+}
+
+/** DER certificates from leaf to the last one the server sent (Node links them as a cycle at the root). */
+export function peerChainDer(socket: tls.TLSSocket): string[] {
+  const chain: string[] = [];
+  const seen = new Set<string>();
+  let certificate = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | undefined;
+  while (certificate?.raw && chain.length < 16) {
+    const der = certificate.raw.toString('base64');
+    if (seen.has(der)) break;
+    seen.add(der);
+    chain.push(der);
+    certificate = certificate.issuerCertificate;
+  }
+  return chain;
+}
+
+export function handshakeTls(
+  raw: net.Socket,
+  options: { servername?: string; timeoutMs: number; underProtocol: string; alertName: (code: number) => string },
+): Promise<TlsHandshakeResult> {
+  const started = performance.now();
+  const bytesBefore = raw.bytesRead;
+  return new Promise((resolve) => {
+    let settled = false;
+    const socket = tls.connect({
+      ...PERMISSIVE_CLIENT_OPTIONS,
+      socket: raw,
+      ...(options.servername ? { servername: options.servername } : {}),
+    });
+    const finish = (observation: TlsObservation, established?: tls.TLSSocket) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!established) socket.destroy();
+      resolve(established ? { observation, socket: established } : { observation });
+    };
+    const ms = () => Math.round(performance.now() - started);
+    const base = { underProtocol: options.underProtocol, chainDer: [] as string[] };
+    const timer = setTimeout(
+      () =>
+        finish({
+          ...base,
+          outcome: 'timeout',
+          error: { code: 'READ_TIMEOUT', message: `TLS handshake not finished within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs },
+          serverBytesBeforeClose: raw.bytesRead - bytesBefore,
+          ms: ms(),
+        }),
+      options.timeoutMs,
+    );
+    socket.once('secureConnect', () => {
+      const cipher = socket.getCipher();
+      const ephemeral = socket.getEphemeralKeyInfo() as { name?: string; type?: string } | null;
+      const group = ephemeral && 'name' in ephemeral && ephemeral.name ? ephemeral.name : undefined;
+      finish(
+        {
+          ...base,
+          outcome: 'established',
+          version: socket.getProtocol() ?? undefined,
+          cipher: { name: cipher.name, standardName: cipher.standardName },
+          ...(group ? { group } : {}),
+          chainDer: peerChainDer(socket),
+          ms: ms(),
+        } as TlsObservation,
+        socket,
+      );
+    });
+    socket.once('error', (error) => {
+      const alert = alertFromError(error, options.alertName);
+      const serverBytes = raw.bytesRead - bytesBefore;
+      finish({
+        ...base,
+        outcome: alert ? 'alert' : serverBytes === 0 || /disconnected|ECONNRESET|socket hang up/i.test(error.message) ? 'aborted' : 'error',
+        ...(alert ? { alert } : {}),
+        error: normaliseNetworkError(error),
+        serverBytesBeforeClose: serverBytes,
+        ms: ms(),
+      });
+    });
+    socket.once('close', () =>
+      finish({
+        ...base,
+        outcome: 'aborted',
+        error: { code: 'CLOSED', message: 'the server closed the connection during the TLS handshake' },
+        serverBytesBeforeClose: raw.bytesRead - bytesBefore,
+        ms: ms(),
+      }),
+    );
+  });
+}

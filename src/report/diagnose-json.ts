@@ -1,0 +1,103 @@
+import type { Evaluation } from '../rules/engine.js';
+import type { Finding } from '../rules/types.js';
+import { STAGE_ORDER, type Attempt, type ProbeObservations, type StageName } from '../probe/types.js';
+import { verdictFor } from './verdict.js';
+
+/** Bumped when a field changes meaning or disappears; additions keep the version. */
+export const DIAGNOSE_SCHEMA_VERSION = 1;
+
+export interface StageReport {
+  readonly name: StageName;
+  readonly status: Attempt<unknown>['status'];
+  readonly ms: number;
+  readonly summary: string;
+  readonly reason?: string;
+  readonly skippedBecause?: string;
+}
+
+export interface DiagnoseDocument {
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: 'rdp-doctor'; readonly version: string };
+  readonly startedAt: string;
+  readonly target: { readonly host: string; readonly port: number; readonly expectedName: string; readonly addresses: readonly string[] };
+  readonly stages: readonly StageReport[];
+  readonly server: {
+    readonly negotiation?: unknown;
+    readonly tls?: unknown;
+    readonly credssp?: unknown;
+    readonly ntlm?: unknown;
+    readonly rdpSecurity?: unknown;
+  };
+  readonly findings: readonly Finding[];
+  readonly notEvaluated: readonly { readonly id: string; readonly reason: string }[];
+  readonly verdict: string;
+}
+
+const STAGE_KEYS: Record<StageName, keyof ProbeObservations> = {
+  dns: 'dns',
+  tcp: 'tcp',
+  negotiation: 'negotiation',
+  tls: 'tls',
+  certificate: 'certificate',
+  credssp: 'credssp',
+  'rdp-security': 'rdpSecurity',
+};
+
+export function stageAttempts(observations: ProbeObservations): Attempt<unknown>[] {
+  return STAGE_ORDER.map((name) => observations[STAGE_KEYS[name]] as Attempt<unknown> | undefined).filter(
+    (attempt): attempt is Attempt<unknown> => attempt !== undefined,
+  );
+}
+
+export function buildDiagnoseDocument(
+  observations: ProbeObservations,
+  evaluation: Evaluation,
+  version: string,
+): DiagnoseDocument {
+  const stages = stageAttempts(observations).map((attempt) => ({
+    name: attempt.stage,
+    status: attempt.status,
+    ms: attempt.ms,
+    summary: attempt.summary,
+    ...(attempt.reason ? { reason: attempt.reason } : {}),
+    ...(attempt.skippedBecause ? { skippedBecause: attempt.skippedBecause } : {}),
+  }));
+  const tls = observations.tls?.observation;
+  const certificate = observations.certificate?.observation;
+  const credssp = observations.credssp?.observation;
+  return {
+    schemaVersion: DIAGNOSE_SCHEMA_VERSION,
+    tool: { name: 'rdp-doctor', version },
+    startedAt: observations.startedAt,
+    target: {
+      ...observations.target,
+      addresses: observations.dns?.observation?.addresses.map((entry) => entry.address) ?? [],
+    },
+    stages,
+    server: {
+      ...(observations.negotiation?.observation ? { negotiation: observations.negotiation.observation } : {}),
+      ...(tls
+        ? {
+            tls: {
+              outcome: tls.outcome,
+              underProtocol: tls.underProtocol,
+              version: tls.version,
+              cipher: tls.cipher,
+              group: tls.group,
+              alert: tls.alert,
+              certificate: certificate?.chain[0],
+              chain: certificate?.chain,
+            },
+          }
+        : {}),
+      ...(credssp ? { credssp: { ...credssp, ntlm: undefined } } : {}),
+      ...(credssp?.ntlm ? { ntlm: credssp.ntlm } : {}),
+      ...(observations.rdpSecurity?.observation ? { rdpSecurity: observations.rdpSecurity.observation } : {}),
+    },
+    findings: evaluation.findings,
+    notEvaluated: evaluation.results.flatMap((result) =>
+      result.outcome.status === 'not-evaluated' ? [{ id: result.id, reason: result.outcome.reason }] : [],
+    ),
+    verdict: verdictFor(evaluation.findings),
+  };
+}

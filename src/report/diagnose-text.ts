@@ -1,0 +1,103 @@
+import type { Colors } from '../cli/io.js';
+import type { Finding, Fix } from '../rules/types.js';
+import type { DiagnoseDocument, StageReport } from './diagnose-json.js';
+
+export interface TextOptions {
+  readonly verbose: boolean;
+  readonly colors: Colors;
+}
+
+type LadderMark = 'ok' | 'warn' | 'fail' | 'skip';
+
+/** A stage that ran fine is still marked warn/fail when a finding's evidence comes from it. */
+function ladderMark(stage: StageReport, findings: readonly Finding[]): LadderMark {
+  if (stage.status === 'skipped') return 'skip';
+  if (stage.status === 'failed') return 'fail';
+  const related = findings.filter((finding) => finding.evidence.some((evidence) => evidence.source === stage.name));
+  if (related.some((finding) => finding.severity === 'error')) return 'fail';
+  if (related.some((finding) => finding.severity === 'warning')) return 'warn';
+  return 'ok';
+}
+
+function paint(colors: Colors, mark: LadderMark, text: string): string {
+  switch (mark) {
+    case 'ok':
+      return colors.green(text);
+    case 'warn':
+      return colors.yellow(text);
+    case 'fail':
+      return colors.red(colors.bold(text));
+    default:
+      return colors.dim(text);
+  }
+}
+
+const SEVERITY_LABEL = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' } as const;
+
+function severityColor(colors: Colors, finding: Finding, text: string): string {
+  if (finding.severity === 'error') return colors.red(colors.bold(text));
+  if (finding.severity === 'warning') return colors.yellow(text);
+  return colors.cyan(text);
+}
+
+export function renderFix(fix: Fix, colors: Colors, withScript: boolean, indent = '    '): string[] {
+  const lines = [
+    `${indent}${colors.bold('fix')}: ${fix.title} ${colors.dim(`(${fix.risk} risk, ${fix.where})`)}`,
+  ];
+  if (fix.weakensSecurity) lines.push(`${indent}  ${colors.yellow(`weakens security: ${fix.weakensSecurity}`)}`);
+  if (withScript) {
+    for (const step of fix.steps) lines.push(`${indent}  - ${step}`);
+    if (fix.script) {
+      lines.push(`${indent}  ${colors.dim(`${fix.script.language}:`)}`);
+      for (const line of fix.script.code.split('\n')) lines.push(`${indent}    ${line}`);
+    }
+  }
+  return lines;
+}
+
+export function renderFinding(finding: Finding, options: TextOptions): string[] {
+  const { colors, verbose } = options;
+  const lines = [
+    `${severityColor(colors, finding, SEVERITY_LABEL[finding.severity])} ${colors.bold(finding.title)} ${colors.dim(`[${finding.id}]`)}`,
+  ];
+  if (verbose) lines.push(`    ${finding.explanation}`);
+  for (const evidence of finding.evidence) {
+    lines.push(`    ${colors.dim('evidence')}: ${evidence.label}: ${String(evidence.value)}${evidence.source ? colors.dim(` (${evidence.source})`) : ''}`);
+  }
+  if (finding.clientErrors.length > 0) {
+    const errors = finding.clientErrors.map((error) => `${error.client} ${error.code}${error.extended ? `/${error.extended}` : ''}`);
+    lines.push(`    ${colors.dim('clients see')}: ${errors.join(', ')}`);
+  }
+  const fixes = verbose ? finding.fixes : finding.fixes.slice(0, 1);
+  for (const fix of fixes) lines.push(...renderFix(fix, colors, verbose));
+  if (!verbose && finding.fixes.length > 1) {
+    lines.push(colors.dim(`    (${finding.fixes.length - 1} more fix${finding.fixes.length > 2 ? 'es' : ''} and scripts with --verbose)`));
+  }
+  return lines;
+}
+
+export function renderDiagnoseText(document: DiagnoseDocument, options: TextOptions): string {
+  const { colors } = options;
+  const lines: string[] = [];
+  const target = `${document.target.host}:${document.target.port}`;
+  lines.push(colors.bold(`rdp-doctor diagnose ${target}`));
+  lines.push('');
+  const nameWidth = Math.max(...document.stages.map((stage) => stage.name.length));
+  for (const stage of document.stages) {
+    const mark = ladderMark(stage, document.findings);
+    const ms = stage.status === 'skipped' ? '' : `${stage.ms} ms`;
+    lines.push(`  ${paint(colors, mark, mark.padEnd(4))}  ${stage.name.padEnd(nameWidth)}  ${ms.padStart(7)}  ${stage.summary}`);
+  }
+  lines.push('');
+  const errors = document.findings.some((finding) => finding.severity === 'error');
+  lines.push(`${colors.bold('Verdict')}: ${errors ? colors.red(document.verdict) : document.verdict}`);
+  const shown = options.verbose ? document.findings : document.findings.filter((finding) => finding.severity !== 'info');
+  if (shown.length > 0) lines.push('');
+  for (const finding of shown) {
+    lines.push(...renderFinding(finding, options));
+    lines.push('');
+  }
+  const hiddenInfo = document.findings.length - shown.length;
+  if (hiddenInfo > 0) lines.push(colors.dim(`${hiddenInfo} informational finding${hiddenInfo > 1 ? 's' : ''} hidden; --verbose shows them.`));
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}

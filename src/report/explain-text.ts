@@ -1,0 +1,112 @@
+import type { Colors } from '../cli/io.js';
+import type { ConnectionPhase } from '../data/error-code.js';
+import type { ExplainedCause, ExplainedCode, Explanation, ReadingNote } from '../explain/explain.js';
+
+/** Renders an explanation as text; rendering only, every fact comes from the Explanation. */
+export interface ExplainTextOptions {
+  readonly colors: Colors;
+  /** Show sources, fix scripts and every confirmation step. */
+  readonly verbose: boolean;
+}
+
+const PHASE_TEXT: Readonly<Record<ConnectionPhase, string>> = {
+  client: 'on the client, before or outside the connection',
+  dns: 'name resolution, before any connection',
+  tcp: 'the TCP connection (it can break at any later phase too)',
+  gateway: 'the RD Gateway / WebSocket hop in front of the server',
+  negotiation: 'security negotiation (X.224 connection request and confirm)',
+  tls: 'the TLS handshake',
+  certificate: "checking the server's TLS certificate",
+  credssp: 'Network Level Authentication (CredSSP) and the credential check',
+  'rdp-security': 'Standard RDP Security encryption',
+  'connection-setup':
+    'connection set-up after TLS/NLA (MCS, capabilities, licensing hand-off) or the server refusing it',
+  licensing: 'Remote Desktop licensing',
+  logon: 'the Windows logon into the session (rights and group membership)',
+  broker: 'the connection broker placing the session',
+  session: 'an established session',
+};
+
+function codeLine(label: string, code: ExplainedCode, colors: Colors): string[] {
+  if (code.table === null) {
+    const shown = code.hex ? `${code.hex} (${code.value})` : `'${code.name}'`;
+    return [`${label} ${colors.bold(shown)}: ${colors.yellow("not in rdp-doctor's tables")}`];
+  }
+  const lines = [
+    `${label} ${colors.bold(`${code.hex} (${code.value})`)}  ${colors.cyan(code.name ?? '')}  ${colors.dim(`[${code.tableTitle}]`)}`,
+  ];
+  if (code.aliases.length) lines.push(`  also named: ${code.aliases.join(', ')}`);
+  lines.push(`  ${code.meaning}`);
+  return lines;
+}
+
+function noteLine(note: ReadingNote): string {
+  const which = note.role === 'code' ? 'code' : 'extended code';
+  switch (note.kind) {
+    case 'read-as-hex':
+      return `Read ${which} '${note.raw}' as hex 0x${note.hex.toString(16).toUpperCase()}: no table has decimal ${note.decimal}. Write 0x… to be explicit.`;
+    case 'also-hex':
+      return `Read ${which} '${note.raw}' as decimal; as hex (0x${note.hex.toString(16).toUpperCase()}) it would be ${note.hexName}.`;
+    case 'other-reading':
+      return `The same number is also ${note.name} as a ${note.table}.`;
+  }
+}
+
+function causeLines(cause: ExplainedCause, index: number, options: ExplainTextOptions): string[] {
+  const { colors, verbose } = options;
+  const level =
+    cause.likelihood === 'high' ? colors.red : cause.likelihood === 'medium' ? colors.yellow : colors.dim;
+  const finding = cause.finding ? colors.dim(`  finding: ${cause.finding}`) : '';
+  const lines = [
+    `${String(index + 1).padStart(2)}. ${level(`[${cause.likelihood}]`)} ${cause.title}${finding}`,
+  ];
+  const how =
+    cause.confirm.by === 'diagnose'
+      ? `run \`rdp-doctor diagnose HOST\` (stage ${cause.confirm.stage ?? 'any'}); it reports ${cause.finding}`
+      : cause.confirm.by === 'analyze'
+        ? `run \`rdp-doctor analyze\` on the server's event logs; it reports ${cause.finding}`
+        : 'by hand (no probe can see this)';
+  lines.push(`    Confirm: ${how}`);
+  const steps =
+    verbose || cause.confirm.by === 'manual' ? cause.confirm.steps : cause.confirm.steps.slice(0, 1);
+  for (const step of steps) lines.push(`      - ${step}`);
+  const fixes = verbose ? cause.fixes : cause.fixes.slice(0, 2);
+  for (const fix of fixes) {
+    const cost = fix.weakensSecurity ? colors.red(` weakens security: ${fix.weakensSecurity}`) : '';
+    lines.push(`    Fix (${fix.where}, risk ${fix.risk}): ${fix.title}${cost}`);
+    if (verbose) {
+      for (const step of fix.steps) lines.push(`      - ${step}`);
+      if (fix.script) {
+        lines.push(`      ${fix.script.language}:`);
+        for (const line of fix.script.code.split('\n')) lines.push(`        ${line}`);
+      }
+    }
+  }
+  if (!verbose && cause.fixes.length > fixes.length)
+    lines.push(colors.dim(`    (${cause.fixes.length - fixes.length} more fix(es) with --verbose)`));
+  if (verbose) lines.push(colors.dim(`    Sources: ${cause.sources.join(' ; ')}`));
+  return lines;
+}
+
+export function renderExplainText(explanation: Explanation, options: ExplainTextOptions): string {
+  const { colors, verbose } = options;
+  const lines = codeLine('Code', explanation.code, colors);
+  if (explanation.extended) lines.push(...codeLine('Extended', explanation.extended, colors));
+  for (const note of explanation.notes) lines.push(colors.dim(`Note: ${noteLine(note)}`));
+  if (explanation.phase) lines.push(`Phase: ${explanation.phase} (${PHASE_TEXT[explanation.phase]})`);
+  if (explanation.range) lines.push(`Generic guidance for its range: ${explanation.range}`);
+  if (verbose) {
+    const sources = [...(explanation.code.sources ?? []), ...(explanation.extended?.sources ?? [])];
+    if (sources.length) lines.push(colors.dim(`Sources: ${[...new Set(sources)].join(' ; ')}`));
+  }
+  lines.push('');
+  if (explanation.causes.length === 0) {
+    lines.push('No likely causes are known for this code.');
+  } else {
+    lines.push(colors.bold('Likely causes, most likely first:'));
+    explanation.causes.forEach((cause, index) => {
+      lines.push(...causeLines(cause, index, options));
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}

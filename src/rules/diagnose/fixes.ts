@@ -1,0 +1,177 @@
+/**
+ * Script builders shared by the diagnose rules, so every registry edit, firewall rule and Azure
+ * run-command is written one way and is idempotent (running it twice leaves the state of once).
+ * Registry facts: /work/shared/reference/registry.json (sources there).
+ */
+import type { Fix, FixRisk } from '../types.js';
+
+export const RDP_TCP_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp';
+export const TERMINAL_SERVER_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server';
+export const TS_POLICY_KEY = 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services';
+export const CREDSSP_KEY =
+  'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\CredSSP\\Parameters';
+export const SCHANNEL_PROTOCOLS_KEY =
+  'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols';
+export const MACHINE_KEYS = 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys';
+
+export interface DwordValue {
+  readonly name: string;
+  readonly value: number;
+}
+
+/**
+ * Sets REG_DWORD values, creating the key only when it is missing (New-Item -Force on an existing
+ * key is avoided: it would replace the key). New-ItemProperty -Force overwrites a value in place.
+ */
+export function psSetDwords(key: string, values: readonly DwordValue[]): string {
+  return [
+    `$key = '${key}'`,
+    'if (-not (Test-Path -Path $key)) { New-Item -Path $key -Force | Out-Null }',
+    ...values.map(
+      ({ name, value }) =>
+        `New-ItemProperty -Path $key -Name '${name}' -Value ${value} -PropertyType DWord -Force | Out-Null`,
+    ),
+  ].join('\n');
+}
+
+export type SchannelProtocol = 'SSL 3.0' | 'TLS 1.0' | 'TLS 1.1' | 'TLS 1.2' | 'TLS 1.3';
+
+/** SCHANNEL Protocols\<protocol>\<side>: Enabled and DisabledByDefault (see registry.json). */
+export function psSchannelProtocol(
+  protocol: SchannelProtocol,
+  side: 'Server' | 'Client',
+  enabled: boolean,
+): string {
+  return psSetDwords(`${SCHANNEL_PROTOCOLS_KEY}\\${protocol}\\${side}`, [
+    { name: 'Enabled', value: enabled ? 1 : 0 },
+    { name: 'DisabledByDefault', value: enabled ? 0 : 1 },
+  ]);
+}
+
+/** Allows inbound TCP to the RDP port from one source range, once (guarded by the rule's name). */
+export function psFirewallAllow(port: number): string {
+  return [
+    `$name = 'rdp-doctor: Remote Desktop TCP ${port}'`,
+    `$source = '<your client address or range>'`,
+    'if (-not (Get-NetFirewallRule -DisplayName $name -ErrorAction SilentlyContinue)) {',
+    `  New-NetFirewallRule -DisplayName $name -Direction Inbound -Protocol TCP -LocalPort ${port} -RemoteAddress $source -Action Allow -Profile Any | Out-Null`,
+    '}',
+  ].join('\n');
+}
+
+/** Runs a PowerShell script inside an Azure VM through the guest agent (works when RDP does not). */
+export function azRunPowerShell(powershell: string): string {
+  return [
+    "RG='<resource-group>'",
+    "VM='<vm-name>'",
+    "SCRIPT=$(cat <<'POWERSHELL'",
+    powershell,
+    'POWERSHELL',
+    ')',
+    'az vm run-command invoke --resource-group "$RG" --name "$VM" --command-id RunPowerShellScript --scripts "$SCRIPT"',
+  ].join('\n');
+}
+
+/** The same server fix, delivered to an Azure VM with run-command. */
+export function azureVariant(fix: Fix, risk: FixRisk = fix.risk): Fix {
+  if (fix.script?.language !== 'powershell')
+    throw new Error(`azureVariant needs a PowerShell fix: ${fix.title}`);
+  return {
+    title: `${fix.title} (Azure VM, via run-command)`,
+    risk,
+    where: 'azure',
+    steps: [
+      'Use this when the VM runs in Azure and you cannot log on to it: run-command executes the script through the VM agent.',
+      ...fix.steps,
+    ],
+    script: { language: 'bash', code: azRunPowerShell(fix.script.code) },
+    ...(fix.weakensSecurity ? { weakensSecurity: fix.weakensSecurity } : {}),
+  };
+}
+
+/** Restarting TermService drops every session on the host, hence medium risk wherever it appears. */
+export const RESTART_TERMSERVICE = 'Restart-Service -Name TermService -Force';
+
+/** Read-only: recent events from the providers that explain listener and TLS failures. */
+export function psRecentEvents(ids: readonly number[]): string {
+  return [
+    `Get-WinEvent -FilterHashtable @{ LogName = 'System'; Id = ${ids.join(', ')}; StartTime = (Get-Date).AddDays(-7) } -ErrorAction SilentlyContinue |`,
+    '  Select-Object TimeCreated, Id, ProviderName, Message | Format-List',
+  ].join('\n');
+}
+
+/**
+ * Removes the listener's self-signed certificate from the 'Remote Desktop' store and restarts the
+ * services that regenerate it. A second run regenerates it again: the end state (one fresh
+ * self-signed certificate) is the same.
+ */
+export const REGENERATE_SELF_SIGNED: Fix = {
+  title: 'Regenerate the self-signed Remote Desktop certificate',
+  risk: 'medium',
+  where: 'server',
+  steps: [
+    "Delete the self-signed certificate from the 'Remote Desktop' certificate store (certlm.msc > Remote Desktop > Certificates).",
+    'Restart Remote Desktop Configuration (SessionEnv) and Remote Desktop Services (TermService) so a new one is created; restarting TermService disconnects all sessions.',
+    'If RCM events 1057/1058 appear instead of a new certificate, repair the MachineKeys permissions first.',
+  ],
+  script: {
+    language: 'powershell',
+    code: [
+      "Get-ChildItem -Path 'Cert:\\LocalMachine\\Remote Desktop' | Where-Object { $_.Subject -eq $_.Issuer } | Remove-Item",
+      'Restart-Service -Name SessionEnv -Force',
+      RESTART_TERMSERVICE,
+    ].join('\n'),
+  },
+};
+
+/** Grants the accounts that need the machine keys their access again (icacls /grant is idempotent). */
+export const REPAIR_MACHINE_KEYS: Fix = {
+  title: 'Repair permissions on the MachineKeys folder',
+  risk: 'medium',
+  where: 'server',
+  steps: [
+    `The listener certificate's private key lives in ${MACHINE_KEYS}; NETWORK SERVICE must be able to read it and SYSTEM and Administrators need full control.`,
+    'Save the current ACLs first (the first line) so the change can be reviewed or undone.',
+  ],
+  script: {
+    language: 'powershell',
+    code: [
+      `$keys = '${MACHINE_KEYS}'`,
+      'icacls $keys /save "$env:TEMP\\machinekeys-acl-backup.txt" /t /c | Out-Null',
+      "icacls $keys /grant 'NT AUTHORITY\\SYSTEM:(F)' 'BUILTIN\\Administrators:(F)' 'NT AUTHORITY\\NETWORK SERVICE:(R)' /t /c",
+    ].join('\n'),
+  },
+};
+
+/** Points the RDP-Tcp listener at a certificate in LocalMachine\My by thumbprint (CIM; wmic in the steps). */
+export const SET_LISTENER_CERTIFICATE: Fix = {
+  title: 'Point the listener at a valid certificate (SSLCertificateSHA1Hash)',
+  risk: 'medium',
+  where: 'server',
+  steps: [
+    'Pick a certificate in Local Computer > Personal with a private key, the Server Authentication EKU and the server name; NETWORK SERVICE needs Read on its private key (Manage Private Keys).',
+    'Replace <THUMBPRINT> with its thumbprint (40 hex digits, no spaces). Older systems: wmic /namespace:\\\\root\\cimv2\\TerminalServices PATH Win32_TSGeneralSetting Set SSLCertificateSHA1Hash="<THUMBPRINT>".',
+    'Event 1059 after the change means the hash was invalid and the server reset it.',
+  ],
+  script: {
+    language: 'powershell',
+    code: [
+      "$thumbprint = '<THUMBPRINT>'",
+      "$setting = Get-CimInstance -Namespace 'root\\cimv2\\TerminalServices' -ClassName Win32_TSGeneralSetting -Filter \"TerminalName='RDP-Tcp'\"",
+      'if ($setting.SSLCertificateSHA1Hash -ne $thumbprint) {',
+      '  Set-CimInstance -InputObject $setting -Property @{ SSLCertificateSHA1Hash = $thumbprint }',
+      '}',
+    ].join('\n'),
+  },
+};
+
+/** Issues or renews a CA certificate for the listener: the durable fix for every certificate finding. */
+export const ISSUE_CA_CERTIFICATE: Fix = {
+  title: 'Issue a certificate from a trusted CA for the server name',
+  risk: 'low',
+  where: 'server',
+  steps: [
+    'Request a certificate for the exact name(s) clients use (as DNS subject alternative names), RSA 2048+ or ECDSA P-256+, SHA-256 signature, with the Server Authentication (or Remote Desktop Authentication) EKU. In a domain, a Group Policy "Server authentication certificate template" enrols and renews it automatically.',
+    'Install it in Local Computer > Personal, grant NETWORK SERVICE Read on its private key, then point the listener at it (next fix).',
+  ],
+};

@@ -1,0 +1,270 @@
+/**
+ * Shared pieces for the diagnose rules: stage guards that turn a missing, skipped or failed stage
+ * into "not evaluated" (never a pass), outcome builders and small readers of the observations.
+ * Rules stay declarative: metadata plus a short `evaluate`.
+ */
+import type {
+  Attempt,
+  CertificateFacts,
+  CertificateObservation,
+  NegotiationObservation,
+  NegotiationProbe,
+  ProbeObservations,
+  StageName,
+  TcpObservation,
+  TcpOutcome,
+  TlsObservation,
+} from '../../probe/types.js';
+import type { DiagnoseFindingId } from '../finding-ids.js';
+import type { Evidence, Rule, RuleMeta, RuleOutcome, RuleReport } from '../types.js';
+
+export type DiagnoseRule = Rule<ProbeObservations, StageName>;
+
+/** Metadata whose id must be one of DIAGNOSE_FINDING_IDS (a typo is a compile error). */
+export type DiagnoseRuleMeta = RuleMeta<StageName> & { readonly id: DiagnoseFindingId };
+
+export function defineRule(
+  meta: DiagnoseRuleMeta,
+  evaluate: (observations: ProbeObservations) => RuleOutcome,
+): DiagnoseRule {
+  return { meta, evaluate };
+}
+
+// --- outcomes --------------------------------------------------------------------------------
+
+export const PASS: RuleOutcome = { status: 'pass' };
+
+export function notEvaluated(reason: string): RuleOutcome {
+  return { status: 'not-evaluated', reason };
+}
+
+/** `found` when there is at least one report, otherwise a pass. */
+export function found(reports: readonly (RuleReport | undefined | false)[]): RuleOutcome {
+  const real = reports.filter((report): report is RuleReport => Boolean(report));
+  return real.length > 0 ? { status: 'found', reports: real } : PASS;
+}
+
+export function evidence(label: string, value: string | number | boolean, source: string): Evidence {
+  return { label, value, source };
+}
+
+// --- stage guards ----------------------------------------------------------------------------
+
+/**
+ * 'ok': the stage must have succeeded. 'ran': it must have run (ok or failed) and recorded an
+ * observation; rules about failures (refused, aborted handshakes) use this.
+ */
+export type StageGate = 'ok' | 'ran';
+
+/** Why an attempt cannot be judged, or undefined when it can. */
+export function whyNotJudgeable<O>(
+  attempt: Attempt<O> | undefined,
+  stage: string,
+  gate: StageGate,
+): string | undefined {
+  if (!attempt) return `the ${stage} stage did not run`;
+  if (attempt.status === 'skipped') {
+    return `the ${stage} stage was skipped${attempt.skippedBecause ? ` (${attempt.skippedBecause})` : ''}`;
+  }
+  // INVARIANT: our own bug never becomes a statement about the server.
+  if (attempt.reason === 'internal-bug') return `the ${stage} stage hit an internal error in rdp-doctor`;
+  if (gate === 'ok' && attempt.status !== 'ok') {
+    return `the ${stage} stage failed (${attempt.reason ?? 'unknown reason'})`;
+  }
+  if (!attempt.observation) return `the ${stage} stage recorded no observation`;
+  return undefined;
+}
+
+/** Runs `judge` on the stage's observation, or says why the rule cannot be evaluated. */
+export function withStage<O>(
+  attempt: Attempt<O> | undefined,
+  stage: string,
+  gate: StageGate,
+  judge: (observation: O, attempt: Attempt<O>) => RuleOutcome,
+): RuleOutcome {
+  const reason = whyNotJudgeable(attempt, stage, gate);
+  if (reason !== undefined || !attempt?.observation)
+    return notEvaluated(reason ?? `the ${stage} stage recorded no observation`);
+  return judge(attempt.observation, attempt);
+}
+
+/** The observation when the stage is judgeable, else undefined (for rules that need any one of several stages). */
+export function observationOf<O>(
+  attempt: Attempt<O> | undefined,
+  stage: string,
+  gate: StageGate,
+): O | undefined {
+  return whyNotJudgeable(attempt, stage, gate) === undefined ? attempt?.observation : undefined;
+}
+
+// --- negotiation -----------------------------------------------------------------------------
+
+/** MS-RDPBCGR 2.2.1.2.2 RDP_NEG_FAILURE failureCode. */
+export const NEG_FAILURE = {
+  SSL_REQUIRED_BY_SERVER: 1,
+  SSL_NOT_ALLOWED_BY_SERVER: 2,
+  SSL_CERT_NOT_ON_SERVER: 3,
+  INCONSISTENT_FLAGS: 4,
+  HYBRID_REQUIRED_BY_SERVER: 5,
+  SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER: 6,
+} as const;
+
+/** MS-RDPBCGR 2.2.1.1.1 requestedProtocols / selectedProtocol values. */
+export const PROTOCOL = { RDP: 0, SSL: 1, HYBRID: 2, RDSTLS: 4, HYBRID_EX: 8 } as const;
+
+/**
+ * The probe's requests by label: 'modern' is what a current client sends (SSL|HYBRID|HYBRID_EX);
+ * 'rdp', 'ssl', 'hybrid' and 'hybrid-ex' each ask for less, to learn the server's policy.
+ */
+export type ProbeLabel = 'modern' | 'rdp' | 'ssl' | 'hybrid' | 'hybrid-ex';
+
+export function probeByLabel(
+  negotiation: NegotiationObservation,
+  label: ProbeLabel,
+): NegotiationProbe | undefined {
+  return negotiation.probes.find((probe) => probe.label === label);
+}
+
+export function hex(value: number, width = 1): string {
+  return `0x${value.toString(16).padStart(width, '0')}`;
+}
+
+/** What the server answered to one request, in one line. */
+export function describeAnswer(probe: NegotiationProbe): string {
+  switch (probe.outcome) {
+    case 'selected':
+      return `selected ${probe.selectedName ?? hex(probe.selectedProtocol ?? 0, 8)}`;
+    case 'failure':
+      return `RDP_NEG_FAILURE ${probe.failureName ?? 'unnamed'} (${hex(probe.failureCode ?? 0)})`;
+    case 'no-negotiation-data':
+      return 'Connection Confirm without negotiation data (Standard RDP Security)';
+    default:
+      return probe.serviceGuess ? `${probe.outcome} (looks like ${probe.serviceGuess})` : probe.outcome;
+  }
+}
+
+export function probeEvidence(probe: NegotiationProbe): Evidence {
+  const asked = probe.requestedNames.length > 0 ? probe.requestedNames.join('|') : 'PROTOCOL_RDP';
+  return evidence(`answer to the '${probe.label}' request (${asked})`, describeAnswer(probe), 'negotiation');
+}
+
+export function failedWith(probe: NegotiationProbe | undefined, code: number): boolean {
+  return probe?.outcome === 'failure' && probe.failureCode === code;
+}
+
+export function selected(probe: NegotiationProbe | undefined, protocol: number): boolean {
+  return probe?.outcome === 'selected' && probe.selectedProtocol === protocol;
+}
+
+/**
+ * The server refuses TLS and CredSSP altogether: it answers a current client's request with
+ * SSL_NOT_ALLOWED_BY_SERVER, or it is a pre-negotiation server that confirms without negotiation data.
+ */
+export function refusesEnhancedSecurity(negotiation: NegotiationObservation): NegotiationProbe | undefined {
+  const candidates = [
+    probeByLabel(negotiation, 'modern'),
+    probeByLabel(negotiation, 'ssl'),
+    probeByLabel(negotiation, 'hybrid'),
+  ];
+  return candidates.find(
+    (probe) =>
+      probe !== undefined &&
+      (failedWith(probe, NEG_FAILURE.SSL_NOT_ALLOWED_BY_SERVER) || probe.outcome === 'no-negotiation-data'),
+  );
+}
+
+// --- certificates ----------------------------------------------------------------------------
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** "Now" for time checks: the certificate stage's clock, else the probe's start. */
+export function nowFor(observations: ProbeObservations, checkedAt?: string): number {
+  return Date.parse(checkedAt ?? observations.startedAt);
+}
+
+export function certLabel(_facts: CertificateFacts, position: number): string {
+  return position === 0 ? 'leaf certificate' : `chain certificate ${position}`;
+}
+
+export function certificateEvidence(facts: CertificateFacts, position = 0): Evidence[] {
+  return [
+    evidence(`${certLabel(facts, position)} subject`, facts.subject, 'certificate'),
+    evidence(`${certLabel(facts, position)} SHA-1 thumbprint`, facts.sha1Thumbprint, 'certificate'),
+  ];
+}
+
+/** A name without a trailing dot, lower-cased (DNS names compare case-insensitively). */
+export function normaliseName(name: string): string {
+  return name.trim().replace(/\.$/, '').toLowerCase();
+}
+
+// --- TCP -------------------------------------------------------------------------------------
+
+/**
+ * Shared judgement of tcp-refused, tcp-filtered and tcp-unreachable: an error when no address
+ * connected, a warning when another address of the same name did (clients that try this one first
+ * wait or fail over).
+ */
+export function judgeTcpOutcome(tcp: TcpObservation, outcome: TcpOutcome, described: string): RuleOutcome {
+  const hits = tcp.perAddress.filter((result) => result.outcome === outcome);
+  if (hits.length === 0) return PASS;
+  const connected = tcp.perAddress.filter((result) => result.outcome === 'connected');
+  const facts = [
+    evidence('port', tcp.port, 'tcp'),
+    ...hits.map((result) =>
+      evidence(
+        `connect to ${result.address}`,
+        result.error ? `${outcome} (${result.error.code})` : outcome,
+        'tcp',
+      ),
+    ),
+    ...connected.map((result) => evidence(`connect to ${result.address}`, 'connected', 'tcp')),
+  ];
+  if (connected.length === 0)
+    return found([{ evidence: facts, data: { port: tcp.port, addresses: hits.map((hit) => hit.address) } }]);
+  return found([
+    {
+      evidence: facts,
+      severity: 'warning',
+      title: `Port ${tcp.port} ${described} on ${hits.map((hit) => hit.address).join(', ')}, but another address connected`,
+      data: { port: tcp.port, addresses: hits.map((hit) => hit.address) },
+    },
+  ]);
+}
+
+// --- TLS -------------------------------------------------------------------------------------
+
+export const LEGACY_TLS_VERSIONS: ReadonlySet<string> = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
+/** What the probe's ClientHello offers when TlsObservation.offeredVersions is absent. */
+export const DEFAULT_OFFERED_VERSIONS: readonly string[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** Versions the enumeration saw accepted, or undefined when it did not run or failed. */
+export function acceptedVersions(observations: ProbeObservations): string[] | undefined {
+  const posture = observationOf(observations.tlsPosture, 'TLS enumeration', 'ok');
+  return posture?.versions.filter((entry) => entry.accepted).map((entry) => entry.version);
+}
+
+export function tlsEvidence(tls: TlsObservation): Evidence[] {
+  return [
+    evidence('TLS under', tls.underProtocol, 'tls'),
+    evidence('handshake outcome', tls.outcome, 'tls'),
+    ...(tls.alert
+      ? [evidence(`alert from ${tls.alert.from}`, `${tls.alert.name} (${tls.alert.code})`, 'tls')]
+      : []),
+    ...(tls.serverBytesBeforeClose !== undefined
+      ? [evidence('server bytes before close', tls.serverBytesBeforeClose, 'tls')]
+      : []),
+    ...(tls.error ? [evidence('socket error', `${tls.error.code}: ${tls.error.message}`, 'tls')] : []),
+  ];
+}
+
+/** Runs `judge` on the leaf certificate when the certificate stage succeeded with a chain. */
+export function withLeaf(
+  observations: ProbeObservations,
+  judge: (leaf: CertificateFacts, certificate: CertificateObservation) => RuleOutcome,
+): RuleOutcome {
+  return withStage(observations.certificate, 'certificate', 'ok', (certificate) => {
+    const leaf = certificate.chain[0];
+    return leaf ? judge(leaf, certificate) : notEvaluated('the server sent no certificate');
+  });
+}

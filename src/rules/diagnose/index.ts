@@ -1,0 +1,75 @@
+/**
+ * Every diagnose rule, in the order of the stage ladder (dns → tcp → negotiation → tls →
+ * certificate → credssp → rdp-security), so findings of equal severity read in connection order.
+ */
+
+import { rule as clockSkew } from './clock-skew.js';
+import { rule as credsspError } from './credssp-error.js';
+import { rule as credsspOutdated } from './credssp-outdated.js';
+import { rule as dnsUnresolvable } from './dns-unresolvable.js';
+import type { DiagnoseRule } from './helpers.js';
+import { rule as hostIdentityMismatch } from './host-identity-mismatch.js';
+import { rule as listenerClosedEarly } from './listener-closed-early.js';
+import { rule as negotiationRefused } from './negotiation-refused.js';
+import { rule as networkUnstable } from './network-unstable.js';
+import { rule as nlaNotRequired } from './nla-not-required.js';
+import { rule as nlaRequired } from './nla-required.js';
+import { rule as notRdp } from './not-rdp.js';
+import { rule as osEndOfLife } from './os-end-of-life.js';
+import { rule as rdpWeakEncryption } from './rdp-weak-encryption.js';
+import { rule as standardRdpSecurityAllowed } from './standard-rdp-security-allowed.js';
+import { rule as standardRdpSecurityOnly } from './standard-rdp-security-only.js';
+import { rule as tcpFiltered } from './tcp-filtered.js';
+import { rule as tcpRefused } from './tcp-refused.js';
+import { rule as tcpUnreachable } from './tcp-unreachable.js';
+import { rule as tlsCertBadUsage } from './tls-cert-bad-usage.js';
+import { rule as tlsCertExpired } from './tls-cert-expired.js';
+import { rule as tlsCertExpiringSoon } from './tls-cert-expiring-soon.js';
+import { rule as tlsCertMissing } from './tls-cert-missing.js';
+import { rule as tlsCertNameMismatch } from './tls-cert-name-mismatch.js';
+import { rule as tlsCertNotYetValid } from './tls-cert-not-yet-valid.js';
+import { rule as tlsCertSelfSigned } from './tls-cert-self-signed.js';
+import { rule as tlsCertWeakKey } from './tls-cert-weak-key.js';
+import { rule as tlsCertWeakSignature } from './tls-cert-weak-signature.js';
+import { rule as tlsHandshakeAborted } from './tls-handshake-aborted.js';
+import { rule as tlsHandshakeAlert } from './tls-handshake-alert.js';
+import { rule as tlsLegacyEnabled } from './tls-legacy-enabled.js';
+import { rule as tlsLegacyOnly } from './tls-legacy-only.js';
+import { rule as tlsNoCommonCipher } from './tls-no-common-cipher.js';
+import { rule as tlsWeakCipher } from './tls-weak-cipher.js';
+
+export const DIAGNOSE_RULES: readonly DiagnoseRule[] = [
+  dnsUnresolvable,
+  tcpRefused,
+  tcpFiltered,
+  tcpUnreachable,
+  networkUnstable,
+  listenerClosedEarly,
+  notRdp,
+  hostIdentityMismatch,
+  nlaRequired,
+  nlaNotRequired,
+  standardRdpSecurityOnly,
+  standardRdpSecurityAllowed,
+  tlsCertMissing,
+  negotiationRefused,
+  tlsHandshakeAborted,
+  tlsHandshakeAlert,
+  tlsNoCommonCipher,
+  tlsLegacyOnly,
+  tlsLegacyEnabled,
+  tlsWeakCipher,
+  tlsCertExpired,
+  tlsCertNotYetValid,
+  tlsCertExpiringSoon,
+  tlsCertSelfSigned,
+  tlsCertNameMismatch,
+  tlsCertWeakKey,
+  tlsCertWeakSignature,
+  tlsCertBadUsage,
+  credsspOutdated,
+  credsspError,
+  clockSkew,
+  osEndOfLife,
+  rdpWeakEncryption,
+];

@@ -1,0 +1,60 @@
+import type { Fix } from '../types.js';
+import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
+import { azureVariant, psRecentEvents, RESTART_TERMSERVICE } from './fixes.js';
+import { defineRule, found, PASS, probeByLabel, probeEvidence, withStage } from './helpers.js';
+
+const SILENT_OUTCOMES = new Set(['closed', 'reset', 'timeout']);
+
+const restartListener: Fix = {
+  title: 'Restart Remote Desktop Services',
+  risk: 'medium',
+  where: 'server',
+  steps: [
+    'Restarting TermService disconnects every session on the host: warn users first.',
+    'If it happens again, read the events below: 1006 means too many half-open connections (often a brute-force flood on an internet-exposed port).',
+  ],
+  script: { language: 'powershell', code: RESTART_TERMSERVICE },
+};
+
+export const rule = defineRule(
+  {
+    id: 'listener-closed-early',
+    title: 'The server accepts the TCP connection, then closes it without an RDP answer',
+    severity: 'error',
+    requires: ['negotiation'],
+    docs: {
+      explanation:
+        "The TCP connection succeeded, but the server closed it, reset it or stayed silent instead of answering the client's first RDP message (the X.224 Connection Request). The listener is up but not serving: Remote Desktop Services is hung or out of connection slots (MaxOutstandingConnections, event 1006), a security product cuts the connection, or the port belongs to a forwarder whose back end is gone.",
+      falseAlarm:
+        'An intrusion-prevention system may cut connections from a scanner-like client only; if a real client connects, check for such a device on the path.',
+    },
+    clientErrors: [MSTSC_SOCKET_CLOSED, FREERDP_NEGO_FAILED],
+    fixes: [
+      {
+        title: 'Find out what owns the port and what the listener logged',
+        risk: 'low',
+        where: 'server',
+        steps: ['The port should belong to the svchost that hosts TermService.'],
+        script: {
+          language: 'powershell',
+          code: [
+            'Get-NetTCPConnection -State Listen -LocalPort 3389 | ForEach-Object { Get-Process -Id $_.OwningProcess }',
+            psRecentEvents([1006, 1057, 1058, 36870]),
+          ].join('\n'),
+        },
+      },
+      restartListener,
+      azureVariant(restartListener),
+    ],
+  },
+  (observations) =>
+    withStage(observations.negotiation, 'negotiation', 'ran', (negotiation) => {
+      const modern = probeByLabel(negotiation, 'modern');
+      // Judge what a current client sends; without that request, only a listener silent to every request counts.
+      const judged = modern ? [modern] : negotiation.probes;
+      if (judged.length === 0 || !judged.every((probe) => SILENT_OUTCOMES.has(probe.outcome))) return PASS;
+      return found([
+        { evidence: judged.map(probeEvidence), data: { outcomes: judged.map((probe) => probe.outcome) } },
+      ]);
+    }),
+);

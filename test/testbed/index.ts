@@ -1,0 +1,13 @@
+/** The test suite's real servers and peers, all on loopback or in namespaces the test makes. */
+export { type AddressAllocator, addressAllocator } from './address-allocator.js';
+export { firewallUnsupported, startFirewalledPort } from './firewall.js';
+export { hasBinary, missingBinaries, type RunningServer } from './process.js';
+export {
+  type FreerdpShadowOptions,
+  startFreerdpShadow,
+  startLab,
+  startXrdp,
+  startXvfb,
+  type XDisplay,
+  type XrdpOptions,
+} from './servers.js';
