@@ -1,8 +1,12 @@
-import { runProbe, type ProbeOptions } from './probe/run-probe.js';
+import { CLIENT_PROFILES } from './data/clients/index.js';
+import { type ProbeOptions, runProbe } from './probe/run-probe.js';
 import { credsspStage } from './probe/stages/credssp.js';
 import { rdpSecurityStage } from './probe/stages/rdp-security.js';
+import { helloProfileOf } from './probe/stages/tls-posture.js';
 import type { ProbeObservations } from './probe/types.js';
 import { buildDiagnoseDocument, type DiagnoseDocument } from './report/diagnose-json.js';
+import { verdictFor } from './report/verdict.js';
+import { clientVerdicts } from './rules/diagnose/client-incompatible.js';
 import { DIAGNOSE_RULES } from './rules/diagnose/index.js';
 import { type Evaluation, evaluateRules } from './rules/engine.js';
 import { alertDescriptionName } from './wire/tls-alert.js';
@@ -13,23 +17,56 @@ export interface Diagnosis {
   readonly document: DiagnoseDocument;
 }
 
-export type DiagnoseOptions = Omit<ProbeOptions, 'extraStages' | 'alertName'>;
+export type DiagnoseOptions = Omit<ProbeOptions, 'extraStages' | 'alertName' | 'tlsPosture'> & {
+  /** Skip the TLS version / cipher enumeration and the client simulation. */
+  readonly quick?: boolean;
+};
 
 /** Probe a target, judge what was seen, and build the report document. */
 export async function diagnose(
   target: { host: string; port: number },
-  options: DiagnoseOptions & { version?: string } = {},
+  options: DiagnoseOptions & { version?: string; client?: string } = {},
 ): Promise<Diagnosis> {
+  const { quick, client, version, ...probeOptions } = options;
   const observations = await runProbe(target, {
-    ...options,
+    ...probeOptions,
+    tlsPosture: quick ? false : { clients: CLIENT_PROFILES.map(helloProfileOf) },
     alertName: alertDescriptionName,
     extraStages: { credssp: credsspStage, rdpSecurity: rdpSecurityStage },
   });
-  return judge(observations, options.version ?? '0.0.0');
+  return judge(observations, version ?? '0.0.0', client);
 }
 
-/** Judge recorded observations (also used to replay a saved probe). */
-export function judge(observations: ProbeObservations, version: string): Diagnosis {
-  const evaluation = evaluateRules(DIAGNOSE_RULES, observations);
-  return { observations, evaluation, document: buildDiagnoseDocument(observations, evaluation, version) };
+/**
+ * Judge recorded observations (also used to replay a saved probe). With `client` (a profile id),
+ * client-incompatible findings of other profiles are left out and the verdict speaks for that client.
+ */
+export function judge(observations: ProbeObservations, version: string, client?: string): Diagnosis {
+  const all = evaluateRules(DIAGNOSE_RULES, observations);
+  const verdicts = clientVerdicts(observations);
+  if (!client) {
+    const document = buildDiagnoseDocument(observations, all, version, verdicts ? { clients: verdicts } : {});
+    return { observations, evaluation: all, document };
+  }
+  const evaluation = {
+    ...all,
+    findings: all.findings.filter(
+      (finding) => finding.id !== 'client-incompatible' || finding.data?.profile === client,
+    ),
+  };
+  const focused = verdicts?.find((verdict) => verdict.profile === client);
+  const general = verdictFor(evaluation.findings);
+  const verdict = !focused
+    ? general
+    : focused.compatible === false
+      ? `${focused.name} clients fail${focused.predictedError ? ` with ${focused.predictedError}` : ''}: ${focused.reason}`
+      : focused.compatible
+        ? `${focused.name} clients complete TLS (${focused.version}, ${focused.cipher}). ${general}`
+        : `${focused.name}: ${focused.reason}. ${general}`;
+  const document = buildDiagnoseDocument(observations, evaluation, version, {
+    ...(focused ? { clients: [focused] } : {}),
+    focusClient: client,
+    verdict,
+  });
+  return { observations, evaluation, document };
 }

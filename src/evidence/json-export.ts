@@ -1,7 +1,7 @@
 import { eventFacts } from '../data/events/event-ids.js';
 import { normaliseTime } from './evtx/event.js';
+import { ExportFormatError } from './text-export.js';
 import type { EventRecord } from './types.js';
-import { ExportFormatError } from './xml-export.js';
 
 /**
  * `Get-WinEvent ... | ConvertTo-Json` output: one object or an array of EventLogRecord objects

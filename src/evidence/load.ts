@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { isDecodeError } from '../wire/errors.js';
 import { eventRecordFromXml } from './evtx/event.js';
 import { readEvtxFile } from './evtx/parse.js';
-import { parseJsonExport } from './json-export.js';
+import { decodeText, ExportFormatError } from './text-export.js';
 import type { EventRecord, EvidenceFileSummary, EvidenceKind } from './types.js';
-import { decodeText, ExportFormatError, parseXmlExport } from './xml-export.js';
 
 export interface LoadedEvidence {
   readonly file: EvidenceFileSummary;
@@ -54,7 +53,11 @@ export async function loadEvidence(path: string): Promise<LoadedEvidence> {
       };
     }
     const text = decodeText(await readFile(path));
-    const events = kind === 'xml-export' ? parseXmlExport(text) : parseJsonExport(text);
+    // The export parsers (fast-xml-parser among them) load only when such a file is given.
+    const events =
+      kind === 'xml-export'
+        ? (await import('./xml-export.js')).parseXmlExport(text)
+        : (await import('./json-export.js')).parseJsonExport(text);
     return { file: { path, kind, records: events.length, damaged: false, damage: [] }, events };
   } catch (error) {
     if (isDecodeError(error))

@@ -85,16 +85,15 @@ function stepOf(event: EventRecord): Step | undefined {
 
 /** One timeline per client address: each attempt and the furthest stage its records show. */
 export function buildTimeline(events: readonly EventRecord[]): AddressTimeline[] {
-  const steps = events
-    .map((event) => ({ event, step: stepOf(event), at: Date.parse(event.time) }))
-    .filter(
-      (entry): entry is { event: EventRecord; step: Step; at: number } =>
-        entry.step !== undefined &&
-        entry.step.address !== '' &&
-        entry.step.address !== '-' &&
-        entry.step.address !== 'LOCAL',
-    )
-    .sort((a, b) => a.at - b.at || a.event.recordId - b.event.recordId);
+  // One loop, one entry per record that says something: most records say nothing.
+  const steps: { event: EventRecord; step: Step; at: number }[] = [];
+  for (const event of events) {
+    const step = stepOf(event);
+    if (step === undefined || step.address === '' || step.address === '-' || step.address === 'LOCAL')
+      continue;
+    steps.push({ event, step, at: Date.parse(event.time) });
+  }
+  steps.sort((a, b) => a.at - b.at || a.event.recordId - b.event.recordId);
   const byAddress = new Map<
     string,
     {

@@ -1,22 +1,15 @@
 import { XMLParser } from 'fast-xml-parser';
 import { eventRecordFromXml } from './evtx/event.js';
 import type { XmlElement, XmlNode } from './evtx/xml.js';
+import { ExportFormatError } from './text-export.js';
 import type { EventRecord } from './types.js';
+
+export { decodeText, ExportFormatError } from './text-export.js';
 
 /**
  * Event Viewer's XML: "Save All Events As... XML" (<Events><Event>...</Events>) and
  * `wevtutil qe LOG /f:xml` (bare <Event> elements one after another, no root).
  */
-
-export class ExportFormatError extends Error {
-  constructor(
-    readonly code: 'not-xml-export' | 'not-json-export' | 'unreadable',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ExportFormatError';
-  }
-}
 
 type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
 
@@ -61,17 +54,6 @@ function findEvents(nodes: readonly XmlNode[], out: XmlElement[]): void {
     if (node.name === 'Event') out.push(node);
     else findEvents(node.children, out);
   }
-}
-
-/** Text of a file, honouring a UTF-16LE or UTF-8 byte order mark (Event Viewer writes both). */
-export function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const swapped = Buffer.from(bytes.subarray(2));
-    swapped.swap16();
-    return new TextDecoder('utf-16le').decode(swapped);
-  }
-  return new TextDecoder('utf-8').decode(bytes);
 }
 
 export function parseXmlExport(text: string): EventRecord[] {

@@ -38,6 +38,11 @@ interface ProfileParameters {
   readonly serverAuth: boolean;
   readonly expired: boolean;
   readonly wrongName: boolean;
+  /**
+   * Signed by a lab CA rather than by itself. A signature's hash only matters when someone else
+   * vouches for the key: on a self-signed certificate nobody checks it, so rules ignore it there.
+   */
+  readonly issuedByLabCa?: boolean;
 }
 
 const PROFILES: Readonly<Record<CertificateProfile, ProfileParameters>> = {
@@ -45,7 +50,14 @@ const PROFILES: Readonly<Record<CertificateProfile, ProfileParameters>> = {
   expired: { modulusLength: 2048, hash: 'SHA-256', serverAuth: true, expired: true, wrongName: false },
   'wrong-name': { modulusLength: 2048, hash: 'SHA-256', serverAuth: true, expired: false, wrongName: true },
   'weak-key': { modulusLength: 1024, hash: 'SHA-256', serverAuth: true, expired: false, wrongName: false },
-  sha1: { modulusLength: 2048, hash: 'SHA-1', serverAuth: true, expired: false, wrongName: false },
+  sha1: {
+    modulusLength: 2048,
+    hash: 'SHA-1',
+    serverAuth: true,
+    expired: false,
+    wrongName: false,
+    issuedByLabCa: true,
+  },
   'no-server-auth-eku': {
     modulusLength: 2048,
     hash: 'SHA-256',
@@ -73,6 +85,55 @@ export function labCertificate(
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
   }
+  return pending;
+}
+
+interface LabCa {
+  readonly certificate: x509.X509Certificate;
+  readonly privateKey: webcrypto.CryptoKey;
+}
+
+const labCas = new Map<string, Promise<LabCa>>();
+
+/**
+ * One lab CA per process and hash, for profiles whose certificate someone else must sign.
+ * INVARIANT: a WebCrypto RSA key signs with the hash it was made for, so a SHA-1 leaf needs a
+ * SHA-1 CA key (the CA's own self-signature is never judged).
+ */
+function labCa(
+  crypto: Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1],
+  hash: 'SHA-1' | 'SHA-256',
+): Promise<LabCa> {
+  const existing = labCas.get(hash);
+  if (existing) return existing;
+  const pending = (async () => {
+    const algorithm = {
+      name: 'RSASSA-PKCS1-v1_5',
+      hash,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      modulusLength: 2048,
+    };
+    const keys = (await webcrypto.subtle.generateKey(algorithm, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
+    const certificate = await x509.X509CertificateGenerator.createSelfSigned(
+      {
+        name: 'CN=rdp-doctor lab CA',
+        notBefore: new Date(Date.now() - DAY_MS),
+        notAfter: new Date(Date.now() + 365 * DAY_MS),
+        keys,
+        signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash } as webcrypto.Algorithm,
+        extensions: [
+          new x509.BasicConstraintsExtension(true, 0, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        ],
+      },
+      crypto,
+    );
+    return { certificate, privateKey: keys.privateKey };
+  })();
+  labCas.set(hash, pending);
   return pending;
 }
 
@@ -108,32 +169,52 @@ async function generate(
   const usages = parameters.serverAuth
     ? [x509.ExtendedKeyUsage.serverAuth]
     : [x509.ExtendedKeyUsage.clientAuth];
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      name: `CN=${commonName}`,
-      notBefore,
-      notAfter,
-      keys,
-      signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: parameters.hash } as webcrypto.Algorithm,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-          true,
-        ),
-        new x509.ExtendedKeyUsageExtension(usages, false),
-        new x509.SubjectAlternativeNameExtension(
-          names.map((name) => ({ type: isIP(name) !== 0 ? ('ip' as const) : ('dns' as const), value: name })),
-          false,
-        ),
-      ],
-    },
-    crypto,
-  );
+  const issuer = parameters.issuedByLabCa ? await labCa(crypto, parameters.hash) : undefined;
+  const signingAlgorithm = { name: 'RSASSA-PKCS1-v1_5', hash: parameters.hash } as webcrypto.Algorithm;
+  const leafExtensions = (): x509.Extension[] => [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
+    new x509.ExtendedKeyUsageExtension(usages, false),
+    new x509.SubjectAlternativeNameExtension(
+      names.map((name) => ({ type: isIP(name) !== 0 ? ('ip' as const) : ('dns' as const), value: name })),
+      false,
+    ),
+  ];
+  const certificate = issuer
+    ? await x509.X509CertificateGenerator.create(
+        {
+          subject: `CN=${commonName}`,
+          issuer: issuer.certificate.subject,
+          notBefore,
+          notAfter,
+          publicKey: keys.publicKey,
+          signingKey: issuer.privateKey,
+          signingAlgorithm,
+          extensions: leafExtensions(),
+        },
+        crypto,
+      )
+    : await x509.X509CertificateGenerator.createSelfSigned(
+        {
+          name: `CN=${commonName}`,
+          notBefore,
+          notAfter,
+          keys,
+          signingAlgorithm,
+          extensions: leafExtensions(),
+        },
+        crypto,
+      );
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return {
     profile,
-    certificatePem: certificate.toString('pem'),
+    // The server sends the chain, leaf first, as Windows does for a CA-issued listener certificate.
+    certificatePem: issuer
+      ? `${certificate.toString('pem')}\n${issuer.certificate.toString('pem')}`
+      : certificate.toString('pem'),
     privateKeyPem: toPem(new Uint8Array(pkcs8), 'PRIVATE KEY'),
     names,
     notBefore,

@@ -259,7 +259,8 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
     id: 'tls-alert',
     title: 'TLS selected, ClientHello answered by a fatal handshake_failure alert',
     reproduces: 'no cipher suite or TLS version in common (hardened server, old client)',
-    expectedFinding: 'tls-handshake-alert',
+    // A handshake_failure to every hello, even one offering every suite, is the no-common-cipher case.
+    expectedFinding: 'tls-no-common-cipher',
     clientError:
       'mstsc: "An authentication error has occurred" / 0x80090302; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED',
     behaviour: {

@@ -25,7 +25,7 @@ import { tpktFrameLength } from '../wire/tpkt.js';
 import { type ConnectionRequest, decodeConnectionRequest, encodeConnectionConfirm } from '../wire/x224.js';
 import { labCertificate } from './certificates.js';
 import { type CredsspBehaviour, findScenario, type LabScenario, type NegotiationAnswer, type TlsBehaviour } from './scenarios.js';
-import { encodeTlsAlertRecord, peekClientHello } from './tls-record.js';
+import { fatalAlertRecord, peekClientHello } from './tls-record.js';
 
 /** What the lab saw, counted as it happens (the object is live). */
 export interface LabStats {
@@ -339,7 +339,7 @@ class Connection {
       return true;
     }
     if (behaviour.kind === 'alert') {
-      this.socket.end(encodeTlsAlertRecord({ level: 'fatal', description: behaviour.description }));
+      this.socket.end(fatalAlertRecord(behaviour.description));
       return true;
     }
     this.upgrade(this.take(this.pending.length));

@@ -1,42 +1,19 @@
-/**
- * The two TLS record facts the lab needs before (or instead of) a real handshake
- * (RFC 8446 5.1 TLSPlaintext, 6 Alert; RFC 5246 7.4 Handshake):
- *
- *   0       1       2       3       4       5
- *   +-------+-------+-------+-------+-------+----------------+
- *   | type  | legacy_version| length (BE)   | handshake type | ...
- *   +-------+-------+-------+-------+-------+----------------+
- */
-export const TLS_RECORD_HEADER_SIZE = 5;
-export const TlsContentType = { ALERT: 21, HANDSHAKE: 22 } as const;
-export const HANDSHAKE_CLIENT_HELLO = 1;
-/** TLS 1.2's record version, which TLS 1.3 keeps as legacy_record_version. */
-const RECORD_VERSION_TLS12 = 0x0303;
-const ALERT_BODY_SIZE = 2;
-const ALERT_LEVEL = { warning: 1, fatal: 2 } as const;
+import { AlertLevel, encodeTlsAlert } from '../wire/tls-alert.js';
+import { HandshakeType } from '../wire/tls-handshake.js';
+import { ContentType, encodeTlsRecord, TLS_RECORD_HEADER_SIZE, TlsVersion } from '../wire/tls-record.js';
 
 /** Whether the first bytes of a client's TLS stream are a ClientHello record. */
 export function peekClientHello(bytes: Uint8Array): 'need-more' | 'client-hello' | 'other' {
-  if (bytes.length >= 1 && bytes[0] !== TlsContentType.HANDSHAKE) return 'other';
+  if (bytes.length >= 1 && bytes[0] !== ContentType.HANDSHAKE) return 'other';
   if (bytes.length < TLS_RECORD_HEADER_SIZE + 1) return 'need-more';
-  return bytes[TLS_RECORD_HEADER_SIZE] === HANDSHAKE_CLIENT_HELLO ? 'client-hello' : 'other';
+  return bytes[TLS_RECORD_HEADER_SIZE] === HandshakeType.CLIENT_HELLO ? 'client-hello' : 'other';
 }
 
-export interface TlsAlert {
-  readonly level: keyof typeof ALERT_LEVEL;
-  /** RFC 8446 6.2 AlertDescription, e.g. 40 handshake_failure. */
-  readonly description: number;
-}
-
-/** One plaintext alert record: header plus level and description. */
-export function encodeTlsAlertRecord(alert: TlsAlert): Uint8Array {
-  return Uint8Array.of(
-    TlsContentType.ALERT,
-    RECORD_VERSION_TLS12 >> 8,
-    RECORD_VERSION_TLS12 & 0xff,
-    0,
-    ALERT_BODY_SIZE,
-    ALERT_LEVEL[alert.level],
-    alert.description,
-  );
+/** One plaintext fatal alert record (TLS 1.2 record version, which TLS 1.3 keeps as legacy). */
+export function fatalAlertRecord(description: number): Uint8Array {
+  return encodeTlsRecord({
+    contentType: ContentType.ALERT,
+    version: TlsVersion.TLS_1_2,
+    fragment: encodeTlsAlert({ level: AlertLevel.FATAL, description }),
+  });
 }

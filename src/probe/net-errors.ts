@@ -57,3 +57,17 @@ export function normaliseNetworkError(error: unknown, timeoutMs?: number): Netwo
 export function reasonFor(info: NetworkErrorInfo): FailureReason {
   return REASON_BY_CODE[info.code] ?? 'protocol-error';
 }
+
+/** The failure reason for a stage whose exchange ended without a usable answer. */
+export function reasonForExchangeEnd(outcome: 'closed' | 'reset' | 'timeout' | 'malformed' | string): FailureReason {
+  switch (outcome) {
+    case 'timeout':
+      return 'timeout';
+    case 'reset':
+      return 'reset';
+    case 'closed':
+      return 'closed';
+    default:
+      return 'protocol-error';
+  }
+}

@@ -1,8 +1,8 @@
 import type tls from 'node:tls';
 import { tpktFrameLength } from '../wire/tpkt.js';
-import { connectTcp, type Conversation } from './conversation.js';
+import { type Conversation, connectTcp } from './conversation.js';
 import { Limiter } from './limiter.js';
-import { reasonFor } from './net-errors.js';
+import { reasonFor, reasonForExchangeEnd } from './net-errors.js';
 import { analyseCertificates } from './stages/certificate.js';
 import { resolveTarget, reverseLookup } from './stages/dns.js';
 import {
@@ -15,6 +15,7 @@ import {
   selectsTls,
 } from './stages/negotiation.js';
 import { handshakeTls } from './stages/tls.js';
+import { type ClientHelloProfile, postureSummary, probeTlsPosture } from './stages/tls-posture.js';
 import type {
   Attempt,
   CertificateObservation,
@@ -26,11 +27,14 @@ import type {
   TcpAddressResult,
   TcpObservation,
   TlsObservation,
+  TlsPostureObservation,
 } from './types.js';
 
 /** Connections open at once to one host, at most (the issue's politeness cap). */
 export const MAX_CONNECTIONS_PER_HOST = 4;
 export const DEFAULT_TIMEOUT_MS = 4000;
+/** TCP handshakes in flight at once: xrdp listens with a backlog of 2 and drops SYNs beyond it. */
+export const MAX_CONNECTS_IN_FLIGHT = 2;
 /** Extra connects to the chosen address, for latency and stability. */
 export const DEFAULT_STABILITY_SAMPLES = 2;
 
@@ -48,13 +52,33 @@ export interface ProbeOptions {
   readonly onStage?: (attempt: Attempt<unknown>) => void;
   /** Stages that need a live CredSSP or MCS exchange; filled in by the caller's stage set. */
   readonly extraStages?: ExtraStages;
+  /**
+   * TLS posture: enumerate versions, suites and groups with raw hellos and send each client
+   * profile's hello. `false` skips it (a quick diagnosis).
+   */
+  readonly tlsPosture?: false | { readonly clients: readonly ClientHelloProfile[] };
 }
 
 /** Stages that run on a connection the driver hands them (kept apart to keep the driver thin). */
 export interface ExtraStages {
-  credssp?: (socket: tls.TLSSocket, probe: NegotiationProbe, timeoutMs: number, now: () => Date) => Promise<Attempt<unknown>>;
-  rdpSecurity?: (conversation: Conversation, probe: NegotiationProbe, timeoutMs: number) => Promise<Attempt<unknown>>;
+  credssp?: (
+    socket: tls.TLSSocket,
+    probe: NegotiationProbe,
+    timeoutMs: number,
+    now: () => Date,
+  ) => Promise<Attempt<unknown>>;
+  rdpSecurity?: (
+    conversation: Conversation,
+    probe: NegotiationProbe,
+    timeoutMs: number,
+  ) => Promise<Attempt<unknown>>;
 }
+
+/** The TLS posture's time budget, in per-step timeouts. */
+export const POSTURE_BUDGET_STEPS = 2;
+
+/** Hello outcomes that say nothing about the server's TLS (it was never reached or never spoke). */
+const UNANSWERED = new Set(['connect-failed', 'negotiation-refused', 'timeout']);
 
 function skipped<O>(stage: StageName, because: string): Attempt<O> {
   return { stage, status: 'skipped', skippedBecause: because, ms: 0, summary: `skipped: ${because}` };
@@ -66,17 +90,27 @@ const elapsed = (started: number) => Math.round(performance.now() - started);
  * Walks a real client's path: DNS, TCP, X.224 negotiation, TLS, certificate, CredSSP and Standard
  * RDP Security. It observes and records; it never judges. Sends no credentials.
  */
-export async function runProbe(target: { host: string; port: number }, options: ProbeOptions = {}): Promise<ProbeObservations> {
+export async function runProbe(
+  target: { host: string; port: number },
+  options: ProbeOptions = {},
+): Promise<ProbeObservations> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const now = options.now ?? (() => new Date());
-  const probeTarget: ProbeTarget = { host: target.host, port: target.port, expectedName: options.expectedName ?? target.host };
+  const probeTarget: ProbeTarget = {
+    host: target.host,
+    port: target.port,
+    expectedName: options.expectedName ?? target.host,
+  };
   const startedAt = now().toISOString();
   const limiter = new Limiter(MAX_CONNECTIONS_PER_HOST);
   const report = <O>(attempt: Attempt<O>): Attempt<O> => {
     options.onStage?.(attempt as Attempt<unknown>);
     return attempt;
   };
-  const result: { -readonly [K in keyof ProbeObservations]: ProbeObservations[K] } = { target: probeTarget, startedAt };
+  const result: { -readonly [K in keyof ProbeObservations]: ProbeObservations[K] } = {
+    target: probeTarget,
+    startedAt,
+  };
 
   // 1. DNS
   const dnsStarted = performance.now();
@@ -115,7 +149,9 @@ export async function runProbe(target: { host: string; port: number }, options: 
   }
   const usedAddress = kept?.address;
   const reverseNames =
-    usedAddress && !resolved.observation.literal ? reverseLookup(usedAddress, Math.min(timeoutMs, 1000)) : Promise.resolve([]);
+    usedAddress && !resolved.observation.literal
+      ? reverseLookup(usedAddress, Math.min(timeoutMs, 1000))
+      : Promise.resolve([]);
   if (!kept || kept.result.kind !== 'connected') {
     const first = perAddress[0]!;
     result.dns = report(dnsAttempt(resolved.observation, [], dnsStarted, tcpStarted));
@@ -136,6 +172,8 @@ export async function runProbe(target: { host: string; port: number }, options: 
   // 3. Negotiation matrix (the kept connection carries the modern request) + stability samples.
   const negotiationStarted = performance.now();
   const keptSlot = await limiter.acquire();
+  // New connections are opened two at a time: servers with a tiny accept backlog drop the rest.
+  const burst = new Limiter(MAX_CONNECTS_IN_FLIGHT);
   /** Connections kept open for later stages, each holding its slot of the per-host cap. */
   const conversations = new Map<string, { conversation: Conversation; release: () => void }>();
   const probeOne = async (request: NegotiationRequest): Promise<NegotiationProbe> => {
@@ -146,14 +184,19 @@ export async function runProbe(target: { host: string; port: number }, options: 
       release = keptSlot;
     } else {
       release = await limiter.acquire();
-      const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
+      const connect = await burst.run(() => connectTcp(usedAddress!, target.port, timeoutMs));
       if (connect.kind === 'failed') {
         release();
         return {
           label: request.label,
           requestedProtocols: request.requestedProtocols,
           requestedNames: [],
-          outcome: connect.error.code === 'ECONNRESET' ? 'reset' : connect.error.code === 'CONNECT_TIMEOUT' ? 'timeout' : 'closed',
+          outcome:
+            connect.error.code === 'ECONNRESET'
+              ? 'reset'
+              : connect.error.code === 'CONNECT_TIMEOUT'
+                ? 'timeout'
+                : 'closed',
           ms: Math.round(connect.ms),
         };
       }
@@ -164,8 +207,11 @@ export async function runProbe(target: { host: string; port: number }, options: 
     const probe = interpretNegotiationAnswer(request, answer);
     // Keep connections later stages continue on; close the rest (and free the slot).
     const keep =
-      ((request.label === 'modern' || request.label === 'ssl' || request.label === 'hybrid-ex') && selectsTls(probe)) ||
-      (request.label === 'rdp' && (probe.outcome === 'selected' || probe.outcome === 'no-negotiation-data') && !selectsTls(probe));
+      ((request.label === 'modern' || request.label === 'ssl' || request.label === 'hybrid-ex') &&
+        selectsTls(probe)) ||
+      (request.label === 'rdp' &&
+        (probe.outcome === 'selected' || probe.outcome === 'no-negotiation-data') &&
+        !selectsTls(probe));
     if (keep && conversation.pendingBytes === 0) {
       conversations.set(request.label, { conversation, release });
     } else {
@@ -174,20 +220,19 @@ export async function runProbe(target: { host: string; port: number }, options: 
     }
     return probe;
   };
-  const samplesWanted = options.stabilitySamples ?? DEFAULT_STABILITY_SAMPLES;
-  const sampling = Promise.all(
-    Array.from({ length: samplesWanted }, () =>
-      limiter.run(async () => {
-        const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
-        if (connect.kind === 'connected') connect.conversation.close();
-        return connect.kind === 'connected'
-          ? { outcome: 'connected' as const, connectMs: Math.round(connect.ms) }
-          : { outcome: tcpOutcome(connect.error.code) };
-      }),
-    ),
-  );
   const probes = await Promise.all(NEGOTIATION_REQUESTS.map((request) => probeOne(request)));
-  const samples = await sampling;
+  // Stability samples come after the burst, one at a time: taken during it, they would measure
+  // our own load on a small accept queue (xrdp listens with a backlog of 2) instead of the path.
+  const samples: TcpObservation['samples'][number][] = [];
+  for (let index = 0; index < (options.stabilitySamples ?? DEFAULT_STABILITY_SAMPLES); index++) {
+    const connect = await limiter.run(() => connectTcp(usedAddress!, target.port, timeoutMs));
+    if (connect.kind === 'connected') connect.conversation.close();
+    samples.push(
+      connect.kind === 'connected'
+        ? { outcome: 'connected', connectMs: Math.round(connect.ms) }
+        : { outcome: tcpOutcome(connect.error.code) },
+    );
+  }
   const releaseKept = (label: string) => {
     const kept = conversations.get(label);
     if (!kept) return;
@@ -212,11 +257,13 @@ export async function runProbe(target: { host: string; port: number }, options: 
   });
   const negotiationObservation: NegotiationObservation = { probes };
   const modern = probes.find((probe) => probe.label === 'modern')!;
-  const anyAnswer = probes.some((probe) => ['selected', 'failure', 'no-negotiation-data'].includes(probe.outcome));
+  const anyAnswer = probes.some((probe) =>
+    ['selected', 'failure', 'no-negotiation-data'].includes(probe.outcome),
+  );
   result.negotiation = report({
     stage: 'negotiation',
     status: anyAnswer ? 'ok' : 'failed',
-    ...(anyAnswer ? {} : { reason: negotiationReason(modern) }),
+    ...(anyAnswer ? {} : { reason: reasonForExchangeEnd(modern.outcome) }),
     observation: negotiationObservation,
     ms: elapsed(negotiationStarted),
     summary: negotiationSummary(probes),
@@ -266,7 +313,9 @@ export async function runProbe(target: { host: string; port: number }, options: 
         ...(leaf ? {} : { reason: 'protocol-error' as const }),
         observation,
         ms: elapsed(certificateStarted),
-        summary: leaf ? `${leaf.subject}, valid until ${leaf.notAfter.slice(0, 10)}` : 'the server sent no certificate',
+        summary: leaf
+          ? `${leaf.subject}, valid until ${leaf.notAfter.slice(0, 10)}`
+          : 'the server sent no certificate',
       });
     } catch (error) {
       result.certificate = report({
@@ -279,10 +328,15 @@ export async function runProbe(target: { host: string; port: number }, options: 
       });
     }
     if (selectsCredssp(probe) && options.extraStages?.credssp) {
-      result.credssp = report((await options.extraStages.credssp(handshake.socket, probe, timeoutMs, now)) as Attempt<never>);
+      result.credssp = report(
+        (await options.extraStages.credssp(handshake.socket, probe, timeoutMs, now)) as Attempt<never>,
+      );
     } else {
       result.credssp = report(
-        skipped('credssp', selectsCredssp(probe) ? 'CredSSP probing is not available' : 'the server did not select CredSSP'),
+        skipped(
+          'credssp',
+          selectsCredssp(probe) ? 'CredSSP probing is not available' : 'the server did not select CredSSP',
+        ),
       );
     }
     handshake.socket.destroy();
@@ -294,18 +348,77 @@ export async function runProbe(target: { host: string; port: number }, options: 
     const conversation = conversations.get('rdp')?.conversation;
     const probe = probes.find((entry) => entry.label === 'rdp')!;
     if (!conversation) {
-      result.rdpSecurity = report(skipped('rdp-security', 'the server does not accept Standard RDP Security'));
+      result.rdpSecurity = report(
+        skipped('rdp-security', 'the server does not accept Standard RDP Security'),
+      );
       return;
     }
     if (options.extraStages?.rdpSecurity) {
-      result.rdpSecurity = report((await options.extraStages.rdpSecurity(conversation, probe, timeoutMs)) as Attempt<never>);
+      result.rdpSecurity = report(
+        (await options.extraStages.rdpSecurity(conversation, probe, timeoutMs)) as Attempt<never>,
+      );
     } else {
       result.rdpSecurity = report(skipped('rdp-security', 'Standard RDP Security probing is not available'));
     }
     releaseKept('rdp');
   })();
 
-  await Promise.all([tlsWork, rdpWork]);
+  // 4b. TLS posture: raw hellos on their own connections, alongside the handshake above.
+  const postureWork = (async () => {
+    if (options.tlsPosture === false) return;
+    const postureLabel = ['ssl', 'modern', 'hybrid-ex', 'hybrid'].find((label) =>
+      probes.some((probe) => probe.label === label && selectsTls(probe)),
+    );
+    if (!postureLabel) {
+      result.tlsPosture = report(
+        skipped<TlsPostureObservation>(
+          'tls',
+          anyAnswer ? 'the server selected no TLS-based protocol' : 'negotiation failed',
+        ),
+      );
+      return;
+    }
+    const postureStarted = performance.now();
+    let observation: TlsPostureObservation;
+    try {
+      observation = await probeTlsPosture({
+        address: usedAddress!,
+        port: target.port,
+        request: NEGOTIATION_REQUESTS.find((request) => request.label === postureLabel)!,
+        timeoutMs,
+        limiter,
+        // The posture never costs more than two step timeouts on top of the rest (slow or hostile servers).
+        deadline: postureStarted + POSTURE_BUDGET_STEPS * timeoutMs,
+        clients: options.tlsPosture?.clients ?? [],
+        ...(isHostName(target.host) ? { serverName: target.host } : {}),
+      });
+    } catch (error) {
+      // INVARIANT: hostile answers are data; an exception here is our bug, kept apart from the server's.
+      result.tlsPosture = report({
+        stage: 'tls',
+        status: 'failed',
+        reason: 'internal-bug',
+        error: { code: 'INTERNAL', message: (error as Error).message },
+        ms: elapsed(postureStarted),
+        summary: `TLS enumeration failed inside rdp-doctor: ${(error as Error).message}`,
+      });
+      return;
+    }
+    const answered = observation.versions.some(
+      (entry) => entry.accepted || (entry.outcome !== undefined && !UNANSWERED.has(entry.outcome)),
+    );
+    const usable = answered && !observation.budgetSpent;
+    result.tlsPosture = report({
+      stage: 'tls',
+      status: usable ? 'ok' : 'failed',
+      ...(usable ? {} : { reason: observation.budgetSpent ? ('timeout' as const) : ('protocol-error' as const) }),
+      observation,
+      ms: elapsed(postureStarted),
+      summary: postureSummary(observation),
+    });
+  })();
+
+  await Promise.all([tlsWork, rdpWork, postureWork]);
   for (const label of [...conversations.keys()]) releaseKept(label);
   return result;
 }
@@ -357,19 +470,6 @@ function tcpOutcome(code: string): TcpAddressResult['outcome'] {
       return 'reset';
     default:
       return 'error';
-  }
-}
-
-function negotiationReason(probe: NegotiationProbe): Attempt<unknown>['reason'] {
-  switch (probe.outcome) {
-    case 'timeout':
-      return 'timeout';
-    case 'closed':
-      return 'closed';
-    case 'reset':
-      return 'reset';
-    default:
-      return 'protocol-error';
   }
 }
 

@@ -123,7 +123,14 @@ export interface NegotiationProbe {
   readonly serviceGuess?: string;
   /** First bytes of the answer (hex, at most 64 bytes) for malformed / not-rdp outcomes. */
   readonly answerPreview?: string;
-  readonly decodeError?: { readonly structure: string; readonly kind: string; readonly field: string; readonly offset: number };
+  readonly decodeError?: {
+    readonly structure: string;
+    readonly kind: string;
+    readonly field: string;
+    readonly offset: number;
+  };
+  /** For an incomplete answer: how the exchange ended after the partial bytes. */
+  readonly endedBy?: 'closed' | 'reset' | 'timeout';
   readonly ms: number;
 }
 
@@ -177,14 +184,80 @@ export type TlsProtocolVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TL
  */
 export interface TlsPostureObservation {
   readonly underProtocol?: string;
-  readonly versions: readonly { readonly version: TlsProtocolVersion; readonly accepted: boolean }[];
-  /** Accepted cipher suites: IANA code point and name (IANA or OpenSSL spelling). */
-  readonly ciphers: readonly {
-    readonly version: TlsProtocolVersion;
-    readonly code: number;
-    readonly name: string;
-  }[];
+  readonly versions: readonly TlsVersionProbe[];
+  /**
+   * Accepted cipher suites: IANA code point and name (IANA or OpenSSL spelling). Per version in
+   * the order the server chose them (its preference order when `preference` is 'server').
+   */
+  readonly ciphers: readonly TlsAcceptedCipher[];
+  /** Key-exchange groups the server accepted, per version (TLS 1.2 ECDHE and TLS 1.3). */
+  readonly groups?: readonly TlsAcceptedGroup[];
+  /** What the server answered to each client profile's own ClientHello (one connection per distinct hello). */
+  readonly clients?: readonly ClientHelloAnswer[];
+  /** Raw ClientHellos sent (each on its own connection after an X.224 negotiation). */
+  readonly hellosSent?: number;
+  readonly connectionsOpened?: number;
+  /** The time budget ran out before every chain finished: the lists may be incomplete. */
+  readonly budgetSpent?: boolean;
 }
+
+export interface TlsVersionProbe {
+  readonly version: TlsProtocolVersion;
+  readonly accepted: boolean;
+  /**
+   * 'server' when the server kept its choice with the client's order reversed, 'client' when it
+   * followed the client's order; absent when fewer than two suites were accepted.
+   */
+  readonly preference?: 'server' | 'client';
+  /** How the last hello offering only this version ended, e.g. 'alert 70 protocol_version'. */
+  readonly answer?: string;
+  readonly outcome?: TlsHelloOutcome;
+}
+
+export interface TlsAcceptedCipher {
+  readonly version: TlsProtocolVersion;
+  readonly code: number;
+  readonly name: string;
+  /** 1 = the server's first choice among everything offered for this version. */
+  readonly rank?: number;
+  /** ECDHE curve / TLS 1.3 group the server used with this suite, when it showed one. */
+  readonly group?: string;
+}
+
+export interface TlsAcceptedGroup {
+  readonly version: TlsProtocolVersion;
+  readonly code: number;
+  readonly name: string;
+}
+
+/** The server's answer to one client profile's ClientHello (facts only; rules judge compatibility). */
+export interface ClientHelloAnswer {
+  readonly profile: string;
+  readonly outcome: TlsHelloOutcome;
+  /** Set for 'server-hello': the version and suite the server chose. */
+  readonly version?: TlsProtocolVersion | string;
+  readonly versionCode?: number;
+  readonly cipherCode?: number;
+  readonly cipher?: string;
+  readonly group?: string;
+  readonly helloRetryRequest?: boolean;
+  readonly alert?: { readonly code: number; readonly name: string };
+  /** One line: what happened, e.g. 'alert 70 protocol_version' or 'closed without a byte'. */
+  readonly detail: string;
+}
+
+/** How one raw ClientHello ended. */
+export type TlsHelloOutcome =
+  | 'server-hello'
+  | 'alert'
+  | 'closed'
+  | 'reset'
+  | 'timeout'
+  | 'malformed'
+  | 'negotiation-refused'
+  | 'connect-failed'
+  /** The profile offers nothing a hello can carry (no version or no suite): nothing was sent. */
+  | 'not-sent';
 
 // --- Certificate -----------------------------------------------------------------------------
 
@@ -239,7 +312,12 @@ export interface NtlmChallengeFacts {
   readonly negotiateFlags: number;
   readonly negotiateFlagNames: readonly string[];
   /** From the VERSION structure when present. */
-  readonly productVersion?: { readonly major: number; readonly minor: number; readonly build: number; readonly revision: number };
+  readonly productVersion?: {
+    readonly major: number;
+    readonly minor: number;
+    readonly build: number;
+    readonly revision: number;
+  };
   /** e.g. 'Windows Server 2019 (1809)'; from src/data when the build is known. */
   readonly windowsRelease?: string;
   /** The server's clock from MsvAvTimestamp, ISO 8601. */

@@ -1,6 +1,7 @@
+import { type Attempt, type ProbeObservations, STAGE_ORDER, type StageName } from '../probe/types.js';
+import type { ClientVerdict } from '../rules/diagnose/client-incompatible.js';
 import type { Evaluation } from '../rules/engine.js';
 import type { Finding } from '../rules/types.js';
-import { STAGE_ORDER, type Attempt, type ProbeObservations, type StageName } from '../probe/types.js';
 import { verdictFor } from './verdict.js';
 
 /** Bumped when a field changes meaning or disappears; additions keep the version. */
@@ -19,7 +20,12 @@ export interface DiagnoseDocument {
   readonly schemaVersion: number;
   readonly tool: { readonly name: 'rdp-doctor'; readonly version: string };
   readonly startedAt: string;
-  readonly target: { readonly host: string; readonly port: number; readonly expectedName: string; readonly addresses: readonly string[] };
+  readonly target: {
+    readonly host: string;
+    readonly port: number;
+    readonly expectedName: string;
+    readonly addresses: readonly string[];
+  };
   readonly stages: readonly StageReport[];
   readonly server: {
     readonly negotiation?: unknown;
@@ -29,6 +35,10 @@ export interface DiagnoseDocument {
     readonly rdpSecurity?: unknown;
   };
   readonly findings: readonly Finding[];
+  /** Each simulated client profile: compatible or not, what it would get, what it would show. */
+  readonly clients?: readonly ClientVerdict[];
+  /** The profile `--client` focused the verdict on. */
+  readonly focusClient?: string;
   readonly notEvaluated: readonly { readonly id: string; readonly reason: string }[];
   readonly verdict: string;
 }
@@ -49,10 +59,18 @@ export function stageAttempts(observations: ProbeObservations): Attempt<unknown>
   );
 }
 
+export interface DocumentOptions {
+  readonly clients?: readonly ClientVerdict[];
+  readonly focusClient?: string;
+  /** Replaces the general verdict (a verdict focused on one client). */
+  readonly verdict?: string;
+}
+
 export function buildDiagnoseDocument(
   observations: ProbeObservations,
   evaluation: Evaluation,
   version: string,
+  options: DocumentOptions = {},
 ): DiagnoseDocument {
   const stages = stageAttempts(observations).map((attempt) => ({
     name: attempt.stage,
@@ -65,6 +83,16 @@ export function buildDiagnoseDocument(
   const tls = observations.tls?.observation;
   const certificate = observations.certificate?.observation;
   const credssp = observations.credssp?.observation;
+  const posture = observations.tlsPosture?.observation;
+  const postureFields = posture
+    ? {
+        versions: posture.versions,
+        ciphers: posture.ciphers,
+        groups: posture.groups ?? [],
+        hellosSent: posture.hellosSent,
+        connectionsOpened: posture.connectionsOpened,
+      }
+    : {};
   return {
     schemaVersion: DIAGNOSE_SCHEMA_VERSION,
     tool: { name: 'rdp-doctor', version },
@@ -76,15 +104,16 @@ export function buildDiagnoseDocument(
     stages,
     server: {
       ...(observations.negotiation?.observation ? { negotiation: observations.negotiation.observation } : {}),
-      ...(tls
+      ...(tls || posture
         ? {
             tls: {
-              outcome: tls.outcome,
-              underProtocol: tls.underProtocol,
-              version: tls.version,
-              cipher: tls.cipher,
-              group: tls.group,
-              alert: tls.alert,
+              ...postureFields,
+              outcome: tls?.outcome,
+              underProtocol: tls?.underProtocol,
+              version: tls?.version,
+              cipher: tls?.cipher,
+              group: tls?.group,
+              alert: tls?.alert,
               certificate: certificate?.chain[0],
               chain: certificate?.chain,
             },
@@ -95,9 +124,11 @@ export function buildDiagnoseDocument(
       ...(observations.rdpSecurity?.observation ? { rdpSecurity: observations.rdpSecurity.observation } : {}),
     },
     findings: evaluation.findings,
+    ...(options.clients ? { clients: options.clients } : {}),
+    ...(options.focusClient ? { focusClient: options.focusClient } : {}),
     notEvaluated: evaluation.results.flatMap((result) =>
       result.outcome.status === 'not-evaluated' ? [{ id: result.id, reason: result.outcome.reason }] : [],
     ),
-    verdict: verdictFor(evaluation.findings),
+    verdict: options.verdict ?? verdictFor(evaluation.findings),
   };
 }

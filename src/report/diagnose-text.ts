@@ -13,7 +13,9 @@ type LadderMark = 'ok' | 'warn' | 'fail' | 'skip';
 function ladderMark(stage: StageReport, findings: readonly Finding[]): LadderMark {
   if (stage.status === 'skipped') return 'skip';
   if (stage.status === 'failed') return 'fail';
-  const related = findings.filter((finding) => finding.evidence.some((evidence) => evidence.source === stage.name));
+  const related = findings.filter((finding) =>
+    finding.evidence.some((evidence) => evidence.source === stage.name),
+  );
   if (related.some((finding) => finding.severity === 'error')) return 'fail';
   if (related.some((finding) => finding.severity === 'warning')) return 'warn';
   return 'ok';
@@ -44,7 +46,8 @@ export function renderFix(fix: Fix, colors: Colors, withScript: boolean, indent 
   const lines = [
     `${indent}${colors.bold('fix')}: ${fix.title} ${colors.dim(`(${fix.risk} risk, ${fix.where})`)}`,
   ];
-  if (fix.weakensSecurity) lines.push(`${indent}  ${colors.yellow(`weakens security: ${fix.weakensSecurity}`)}`);
+  if (fix.weakensSecurity)
+    lines.push(`${indent}  ${colors.yellow(`weakens security: ${fix.weakensSecurity}`)}`);
   if (withScript) {
     for (const step of fix.steps) lines.push(`${indent}  - ${step}`);
     if (fix.script) {
@@ -62,16 +65,72 @@ export function renderFinding(finding: Finding, options: TextOptions): string[] 
   ];
   if (verbose) lines.push(`    ${finding.explanation}`);
   for (const evidence of finding.evidence) {
-    lines.push(`    ${colors.dim('evidence')}: ${evidence.label}: ${String(evidence.value)}${evidence.source ? colors.dim(` (${evidence.source})`) : ''}`);
+    lines.push(
+      `    ${colors.dim('evidence')}: ${evidence.label}: ${String(evidence.value)}${evidence.source ? colors.dim(` (${evidence.source})`) : ''}`,
+    );
   }
   if (finding.clientErrors.length > 0) {
-    const errors = finding.clientErrors.map((error) => `${error.client} ${error.code}${error.extended ? `/${error.extended}` : ''}`);
+    const errors = finding.clientErrors.map(
+      (error) => `${error.client} ${error.code}${error.extended ? `/${error.extended}` : ''}`,
+    );
     lines.push(`    ${colors.dim('clients see')}: ${errors.join(', ')}`);
   }
   const fixes = verbose ? finding.fixes : finding.fixes.slice(0, 1);
   for (const fix of fixes) lines.push(...renderFix(fix, colors, verbose));
   if (!verbose && finding.fixes.length > 1) {
-    lines.push(colors.dim(`    (${finding.fixes.length - 1} more fix${finding.fixes.length > 2 ? 'es' : ''} and scripts with --verbose)`));
+    lines.push(
+      colors.dim(
+        `    (${finding.fixes.length - 1} more fix${finding.fixes.length > 2 ? 'es' : ''} and scripts with --verbose)`,
+      ),
+    );
+  }
+  return lines;
+}
+
+/** The TLS posture in a few lines: versions with their suite counts, then the client matrix. */
+export function renderTlsMatrix(document: DiagnoseDocument, options: TextOptions): string[] {
+  const { colors, verbose } = options;
+  const tls = document.server.tls as
+    | {
+        versions?: { version: string; accepted: boolean }[];
+        ciphers?: { version: string }[];
+        hellosSent?: number;
+      }
+    | undefined;
+  const lines: string[] = [];
+  if (tls?.versions && tls.versions.length > 0) {
+    const cells = tls.versions.map((entry) => {
+      const count = tls.ciphers?.filter((cipher) => cipher.version === entry.version).length ?? 0;
+      return entry.accepted
+        ? colors.green(`${entry.version} yes (${count})`)
+        : colors.dim(`${entry.version} no`);
+    });
+    lines.push(
+      `${colors.bold('TLS')}: ${cells.join('  ')}  ${colors.dim(`(${tls.hellosSent ?? 0} hellos)`)}`,
+    );
+  }
+  const clients = document.clients ?? [];
+  if (clients.length > 0) {
+    const failing = clients.filter((client) => client.compatible === false);
+    const unknown = clients.filter((client) => client.compatible === undefined);
+    const passing = clients.filter((client) => client.compatible === true);
+    const width = Math.max(...clients.map((client) => client.profile.length));
+    for (const client of failing) {
+      lines.push(
+        `  ${colors.red(colors.bold('fail'))}  ${client.profile.padEnd(width)}  ${client.predictedError ?? ''}: ${client.reason ?? ''}`,
+      );
+    }
+    for (const client of unknown)
+      lines.push(`  ${colors.dim('?   ')}  ${client.profile.padEnd(width)}  ${client.reason ?? ''}`);
+    if (verbose || document.focusClient) {
+      for (const client of passing) {
+        lines.push(
+          `  ${colors.green('ok  ')}  ${client.profile.padEnd(width)}  ${client.version} ${client.cipher}`,
+        );
+      }
+    } else if (passing.length > 0) {
+      lines.push(`  ${colors.green('ok  ')}  ${passing.map((client) => client.profile).join(', ')}`);
+    }
   }
   return lines;
 }
@@ -86,18 +145,29 @@ export function renderDiagnoseText(document: DiagnoseDocument, options: TextOpti
   for (const stage of document.stages) {
     const mark = ladderMark(stage, document.findings);
     const ms = stage.status === 'skipped' ? '' : `${stage.ms} ms`;
-    lines.push(`  ${paint(colors, mark, mark.padEnd(4))}  ${stage.name.padEnd(nameWidth)}  ${ms.padStart(7)}  ${stage.summary}`);
+    lines.push(
+      `  ${paint(colors, mark, mark.padEnd(4))}  ${stage.name.padEnd(nameWidth)}  ${ms.padStart(7)}  ${stage.summary}`,
+    );
   }
   lines.push('');
+  const matrix = renderTlsMatrix(document, options);
+  if (matrix.length > 0) lines.push(...matrix, '');
   const errors = document.findings.some((finding) => finding.severity === 'error');
   lines.push(`${colors.bold('Verdict')}: ${errors ? colors.red(document.verdict) : document.verdict}`);
-  const shown = options.verbose ? document.findings : document.findings.filter((finding) => finding.severity !== 'info');
+  const shown = options.verbose
+    ? document.findings
+    : document.findings.filter((finding) => finding.severity !== 'info');
   if (shown.length > 0) lines.push('');
   for (const finding of shown) {
     lines.push(...renderFinding(finding, options));
     lines.push('');
   }
   const hiddenInfo = document.findings.length - shown.length;
-  if (hiddenInfo > 0) lines.push(colors.dim(`${hiddenInfo} informational finding${hiddenInfo > 1 ? 's' : ''} hidden; --verbose shows them.`));
+  if (hiddenInfo > 0)
+    lines.push(
+      colors.dim(
+        `${hiddenInfo} informational finding${hiddenInfo > 1 ? 's' : ''} hidden; --verbose shows them.`,
+      ),
+    );
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }

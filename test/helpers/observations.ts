@@ -37,7 +37,14 @@ export function ok<O>(stage: StageName, observation: O): Attempt<O> {
 }
 
 export function failed<O>(stage: StageName, reason: FailureReason, observation?: O): Attempt<O> {
-  return { stage, status: 'failed', reason, ms: 10, summary: `${stage} failed: ${reason}`, ...(observation ? { observation } : {}) };
+  return {
+    stage,
+    status: 'failed',
+    reason,
+    ms: 10,
+    summary: `${stage} failed: ${reason}`,
+    ...(observation ? { observation } : {}),
+  };
 }
 
 export function skipped<O>(stage: StageName, because: string): Attempt<O> {
@@ -60,7 +67,13 @@ const FAILURE_NAMES: Readonly<Record<number, string>> = {
   5: 'HYBRID_REQUIRED_BY_SERVER',
   6: 'SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER',
 };
-const REQUESTS: Readonly<Record<string, number>> = { modern: 0x0b, rdp: 0, ssl: 1, hybrid: 2, 'hybrid-ex': 0x0a };
+const REQUESTS: Readonly<Record<string, number>> = {
+  modern: 0x0b,
+  rdp: 0,
+  ssl: 1,
+  hybrid: 2,
+  'hybrid-ex': 0x0a,
+};
 
 function requestedNames(protocols: number): string[] {
   return [1, 2, 8].filter((bit) => protocols & bit).map((bit) => PROTOCOL_NAMES[bit] ?? String(bit));
@@ -69,16 +82,27 @@ function requestedNames(protocols: number): string[] {
 export type Answer =
   | { readonly selected: number }
   | { readonly failure: number }
-  | { readonly outcome: NegotiationProbe['outcome']; readonly serviceGuess?: string; readonly answerPreview?: string };
+  | {
+      readonly outcome: NegotiationProbe['outcome'];
+      readonly serviceGuess?: string;
+      readonly answerPreview?: string;
+    };
 
 export function probe(label: string, answer: Answer): NegotiationProbe {
   const requestedProtocols = REQUESTS[label] ?? 0;
   const base = { label, requestedProtocols, requestedNames: requestedNames(requestedProtocols), ms: 5 };
   if ('selected' in answer) {
-    return { ...base, outcome: 'selected', selectedProtocol: answer.selected, selectedName: PROTOCOL_NAMES[answer.selected] ?? 'unknown' };
+    return {
+      ...base,
+      outcome: 'selected',
+      selectedProtocol: answer.selected,
+      selectedName: PROTOCOL_NAMES[answer.selected] ?? 'unknown',
+    };
   }
   if ('failure' in answer) {
-    const name = FAILURE_NAMES[answer.failure] ?? `unknown failure code 0x${answer.failure.toString(16).padStart(8, '0')}`;
+    const name =
+      FAILURE_NAMES[answer.failure] ??
+      `unknown failure code 0x${answer.failure.toString(16).padStart(8, '0')}`;
     return { ...base, outcome: 'failure', failureCode: answer.failure, failureName: name };
   }
   return { ...base, ...answer };
@@ -111,24 +135,43 @@ export function connected(address: string, connectMs = 12): TcpAddressResult {
   return { address, family: address.includes(':') ? 6 : 4, outcome: 'connected', connectMs };
 }
 
-export function tcpFailure(address: string, outcome: TcpAddressResult['outcome'], code: string): TcpAddressResult {
-  return { address, family: address.includes(':') ? 6 : 4, outcome, error: { code, message: `connect ${code} ${address}:3389` } };
+export function tcpFailure(
+  address: string,
+  outcome: TcpAddressResult['outcome'],
+  code: string,
+): TcpAddressResult {
+  return {
+    address,
+    family: address.includes(':') ? 6 : 4,
+    outcome,
+    error: { code, message: `connect ${code} ${address}:3389` },
+  };
 }
 
-export function tcp(perAddress: readonly TcpAddressResult[], samples?: TcpObservation['samples']): Attempt<TcpObservation> {
+export function tcp(
+  perAddress: readonly TcpAddressResult[],
+  samples?: TcpObservation['samples'],
+): Attempt<TcpObservation> {
   const used = perAddress.find((result) => result.outcome === 'connected');
   const observation: TcpObservation = {
     port: 3389,
     perAddress,
     ...(used ? { usedAddress: used.address } : {}),
-    samples: samples ?? (used ? [12, 13, 11, 12, 14].map((connectMs) => ({ outcome: 'connected' as const, connectMs })) : []),
+    samples:
+      samples ??
+      (used ? [12, 13, 11, 12, 14].map((connectMs) => ({ outcome: 'connected' as const, connectMs })) : []),
   };
-  return used ? ok('tcp', observation) : failed('tcp', perAddress[0]?.outcome === 'filtered' ? 'timeout' : 'refused', observation);
+  return used
+    ? ok('tcp', observation)
+    : failed('tcp', perAddress[0]?.outcome === 'filtered' ? 'timeout' : 'refused', observation);
 }
 
 // --- tls and certificates ----------------------------------------------------------------------
 
-export function tls(patch: Partial<TlsObservation> = {}, status: 'ok' | 'failed' = 'ok'): Attempt<TlsObservation> {
+export function tls(
+  patch: Partial<TlsObservation> = {},
+  status: 'ok' | 'failed' = 'ok',
+): Attempt<TlsObservation> {
   const observation: TlsObservation = {
     underProtocol: 'hybrid-ex',
     outcome: 'established',
@@ -138,7 +181,9 @@ export function tls(patch: Partial<TlsObservation> = {}, status: 'ok' | 'failed'
     ms: 20,
     ...patch,
   };
-  return status === 'ok' ? ok('tls', observation) : failed('tls', observation.outcome === 'alert' ? 'tls-alert' : 'reset', observation);
+  return status === 'ok'
+    ? ok('tls', observation)
+    : failed('tls', observation.outcome === 'alert' ? 'tls-alert' : 'reset', observation);
 }
 
 export function posture(
@@ -149,7 +194,27 @@ export function posture(
   ],
 ): Attempt<TlsPostureObservation> {
   const all: TlsProtocolVersion[] = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-  return ok('tls', { versions: all.map((version) => ({ version, accepted: accepted.includes(version) })), ciphers });
+  return ok('tls', {
+    versions: all.map((version) => ({ version, accepted: accepted.includes(version) })),
+    ciphers,
+  });
+}
+
+/** A full diagnosis also sends a current client's hello: here Windows 11 24H2 gets TLS 1.3. */
+export function simulatedClients(attempt: Attempt<TlsPostureObservation>): Attempt<TlsPostureObservation> {
+  const clients = [
+    {
+      profile: 'windows-11-24h2',
+      outcome: 'server-hello' as const,
+      version: 'TLSv1.3',
+      versionCode: 0x0304,
+      cipherCode: 0x1302,
+      cipher: 'TLS_AES_256_GCM_SHA384',
+      group: 'x25519',
+      detail: 'ServerHello TLS 1.3 TLS_AES_256_GCM_SHA384 x25519',
+    },
+  ];
+  return { ...attempt, observation: { ...attempt.observation!, clients } };
 }
 
 export function leaf(patch: Partial<CertificateFacts> = {}): CertificateFacts {
@@ -192,7 +257,11 @@ export const ISSUING_CA = leaf({
 
 export function certificate(
   leafPatch: Partial<CertificateFacts> = {},
-  options: { chainTail?: readonly CertificateFacts[]; expectedName?: string; expectedNameIsIp?: boolean } = {},
+  options: {
+    chainTail?: readonly CertificateFacts[];
+    expectedName?: string;
+    expectedNameIsIp?: boolean;
+  } = {},
 ): Attempt<CertificateObservation> {
   return ok('certificate', {
     chain: [leaf(leafPatch), ...(options.chainTail ?? [ISSUING_CA])],
@@ -220,7 +289,10 @@ export function ntlm(patch: Partial<NtlmChallengeFacts> = {}): NtlmChallengeFact
   };
 }
 
-export function credssp(patch: Partial<CredsspObservation> = {}, ntlmPatch: Partial<NtlmChallengeFacts> = {}): Attempt<CredsspObservation> {
+export function credssp(
+  patch: Partial<CredsspObservation> = {},
+  ntlmPatch: Partial<NtlmChallengeFacts> = {},
+): Attempt<CredsspObservation> {
   return ok('credssp', {
     underProtocol: 'hybrid-ex',
     outcome: 'challenge-received',
@@ -256,14 +328,22 @@ export function healthy(overrides: Partial<Writable<ProbeObservations>> = {}): P
   return {
     target: { host: HOST, port: 3389, expectedName: HOST },
     startedAt: STARTED_AT,
-    dns: ok('dns', { query: HOST, literal: false, addresses: [{ address: '192.0.2.10', family: 4 }], reverseNames: [] }),
+    dns: ok('dns', {
+      query: HOST,
+      literal: false,
+      addresses: [{ address: '192.0.2.10', family: 4 }],
+      reverseNames: [],
+    }),
     tcp: tcp([connected('192.0.2.10')]),
     negotiation: negotiation(),
     tls: tls(),
-    tlsPosture: posture(['TLSv1.2', 'TLSv1.3']),
+    tlsPosture: simulatedClients(posture(['TLSv1.2', 'TLSv1.3'])),
     certificate: certificate(),
     credssp: credssp(),
-    rdpSecurity: skipped('rdp-security', 'the server refuses Standard RDP Security (HYBRID_REQUIRED_BY_SERVER)'),
+    rdpSecurity: skipped(
+      'rdp-security',
+      'the server refuses Standard RDP Security (HYBRID_REQUIRED_BY_SERVER)',
+    ),
     ...overrides,
   };
 }

@@ -71,7 +71,10 @@ function checkFinding(finding: Finding, expected: ExpectedFinding, index: number
   assert.ok(finding.evidence.length > 0, `finding ${index} carries no evidence`);
   if (expected.severity) assert.equal(finding.severity, expected.severity, `finding ${index} severity`);
   if (expected.title !== undefined) {
-    assert.ok(matches(expected.title, finding.title), `finding ${index} title ${JSON.stringify(finding.title)} does not match ${String(expected.title)}`);
+    assert.ok(
+      matches(expected.title, finding.title),
+      `finding ${index} title ${JSON.stringify(finding.title)} does not match ${String(expected.title)}`,
+    );
   }
   for (const wanted of expected.evidence ?? []) {
     assert.ok(
@@ -103,7 +106,11 @@ export function ruleTester<O extends ProbeObservations>(rule: Rule<O>, cases: Ru
         const outcome = rule.evaluate(observations);
         assert.equal(outcome.status, 'found', `expected findings, got ${JSON.stringify(outcome)}`);
         const { findings } = evaluateRules([rule], observations);
-        assert.equal(findings.length, testCase.findings.length, `finding count: ${JSON.stringify(findings.map((f) => f.title))}`);
+        assert.equal(
+          findings.length,
+          testCase.findings.length,
+          `finding count: ${JSON.stringify(findings.map((f) => f.title))}`,
+        );
         testCase.findings.forEach((expected, index) => {
           const finding = findings[index];
           assert.ok(finding);
@@ -115,7 +122,11 @@ export function ruleTester<O extends ProbeObservations>(rule: Rule<O>, cases: Ru
     for (const testCase of cases.notEvaluated) {
       it(`not evaluated: ${testCase.name}`, () => {
         const outcome = rule.evaluate(frozenCopy(testCase.observations) as O);
-        assert.equal(outcome.status, 'not-evaluated', `expected not-evaluated, got ${JSON.stringify(outcome)}`);
+        assert.equal(
+          outcome.status,
+          'not-evaluated',
+          `expected not-evaluated, got ${JSON.stringify(outcome)}`,
+        );
         if (outcome.status === 'not-evaluated' && testCase.reason !== undefined) {
           const reason = testCase.reason;
           assert.ok(

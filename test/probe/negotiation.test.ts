@@ -89,16 +89,34 @@ describe('negotiation stage: interpreting answers', () => {
     assert.equal(guessService(hex('00 01 02')), 'unknown');
   });
 
-  it('keeps closed, reset and timeout apart, with any bytes that came first', () => {
-    assert.equal(interpretNegotiationAnswer(modern, { kind: 'closed', received: new Uint8Array(), ms: 1 }).outcome, 'closed');
+  it('keeps closed, reset and timeout apart when nothing came back', () => {
+    const empty = new Uint8Array();
+    assert.equal(interpretNegotiationAnswer(modern, { kind: 'closed', received: empty, ms: 1 }).outcome, 'closed');
+    const reset = { kind: 'reset' as const, received: empty, error: { code: 'ECONNRESET', message: 'reset' }, ms: 1 };
+    assert.equal(interpretNegotiationAnswer(modern, reset).outcome, 'reset');
+    assert.equal(interpretNegotiationAnswer(modern, { kind: 'timeout', received: empty, ms: 9 }).outcome, 'timeout');
+  });
+
+  it('calls a TPKT answer cut short (then reset or stalled) malformed, and says how it ended', () => {
     const reset = interpretNegotiationAnswer(modern, {
       kind: 'reset',
       received: hex('03 00'),
       error: { code: 'ECONNRESET', message: 'reset' },
       ms: 1,
     });
-    assert.equal(reset.outcome, 'reset');
+    assert.equal(reset.outcome, 'malformed');
+    assert.equal(reset.endedBy, 'reset');
     assert.equal(reset.answerPreview, '0300');
-    assert.equal(interpretNegotiationAnswer(modern, { kind: 'timeout', received: new Uint8Array(), ms: 9 }).outcome, 'timeout');
+    // A header promising 65535 bytes, then silence: the oversized-length attack.
+    const stalled = interpretNegotiationAnswer(modern, { kind: 'timeout', received: hex('03 00 ff ff'), ms: 1500 });
+    assert.equal(stalled.outcome, 'malformed');
+    assert.equal(stalled.endedBy, 'timeout');
+    assert.deepEqual(stalled.decodeError, { structure: 'X224.ConnectionConfirm', kind: 'not-enough-bytes', field: 'TPDU', offset: 4 });
+  });
+
+  it('calls a banner followed by a close another service', () => {
+    const ssh = interpretNegotiationAnswer(modern, { kind: 'closed', received: Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'), ms: 1 });
+    assert.equal(ssh.outcome, 'not-rdp');
+    assert.equal(ssh.serviceGuess, 'ssh');
   });
 });

@@ -1,7 +1,15 @@
-import { ExitCode } from '../errors.js';
+import { CLIENT_PROFILE_IDS, findClientProfile } from '../../data/clients/index.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { CommandSpec } from '../spec.js';
 import { parseHostPort, parseMilliseconds, parsePort } from '../validate.js';
 import { VERSION } from '../version.js';
+
+function parseClientProfile(raw: string): string {
+  const profile = findClientProfile(raw);
+  if (!profile)
+    throw new UsageError(`unknown client profile '${raw}'; valid profiles: ${CLIENT_PROFILE_IDS.join(', ')}`);
+  return profile.id;
+}
 
 export const diagnoseCommand: CommandSpec = {
   name: 'diagnose',
@@ -10,9 +18,17 @@ export const diagnoseCommand: CommandSpec = {
     'Walks the path a real client takes (DNS, TCP, X.224 negotiation, TLS, certificate, CredSSP,\n' +
     'Standard RDP Security), names the failing step and its cause, and ranks fixes by risk.\n' +
     'Sends no credentials and makes no logon attempt. Opens at most 4 connections at a time.',
-  arguments: [{ name: 'HOST[:PORT]', description: 'host name or IP address, port 3389 unless given', required: true }],
+  arguments: [
+    { name: 'HOST[:PORT]', description: 'host name or IP address, port 3389 unless given', required: true },
+  ],
   options: [
-    { name: 'port', short: 'p', value: 'PORT', description: 'port (overrides HOST:PORT)', parse: (raw) => parsePort(raw) },
+    {
+      name: 'port',
+      short: 'p',
+      value: 'PORT',
+      description: 'port (overrides HOST:PORT)',
+      parse: (raw) => parsePort(raw),
+    },
     {
       name: 'timeout',
       short: 't',
@@ -21,26 +37,56 @@ export const diagnoseCommand: CommandSpec = {
       defaultValue: 4000,
       parse: (raw) => parseMilliseconds(raw, '--timeout'),
     },
-    { name: 'name', value: 'NAME', description: 'the name clients use, for certificate checks (default: HOST)' },
-    { name: 'verbose', short: 'v', description: 'show explanations, every fix with its script, and info findings' },
+    {
+      name: 'name',
+      value: 'NAME',
+      description: 'the name clients use, for certificate checks (default: HOST)',
+    },
+    {
+      name: 'client',
+      value: 'PROFILE',
+      description: 'focus the verdict on one client profile (rdp-doctor clients lists them)',
+      parse: (raw) => parseClientProfile(raw),
+    },
+    { name: 'quick', description: 'skip the TLS version/cipher enumeration and the client simulation' },
+    {
+      name: 'verbose',
+      short: 'v',
+      description: 'show explanations, every fix with its script, and info findings',
+    },
   ],
   json: true,
-  examples: ['rdp-doctor diagnose rdp01.corp.example', 'rdp-doctor diagnose 10.0.0.5:3390 --name rdp01.corp.example --json'],
+  examples: [
+    'rdp-doctor diagnose rdp01.corp.example',
+    'rdp-doctor diagnose 10.0.0.5:3390 --name rdp01.corp.example --json',
+  ],
   async run(context, args, options) {
     const target = parseHostPort(args[0] ?? '');
     const port = (options.port as number | undefined) ?? target.port;
     const { diagnose } = await import('../../diagnosis.js');
     const expectedName = options.name as string | undefined;
+    const client = options.client as string | undefined;
+    if (client && options.quick) throw new UsageError('--client needs the TLS simulation that --quick skips');
     const diagnosis = await diagnose(
       { host: target.host, port },
-      { timeoutMs: options.timeout as number, version: VERSION, ...(expectedName ? { expectedName } : {}) },
+      {
+        timeoutMs: options.timeout as number,
+        version: VERSION,
+        ...(expectedName ? { expectedName } : {}),
+        ...(client ? { client } : {}),
+        ...(options.quick ? { quick: true } : {}),
+      },
     );
     if (context.json) {
       context.io.stdout(`${JSON.stringify(diagnosis.document, null, 2)}\n`);
     } else {
       const { renderDiagnoseText } = await import('../../report/diagnose-text.js');
-      context.io.stdout(renderDiagnoseText(diagnosis.document, { verbose: Boolean(options.verbose), colors: context.colors }));
+      context.io.stdout(
+        renderDiagnoseText(diagnosis.document, { verbose: Boolean(options.verbose), colors: context.colors }),
+      );
     }
-    return diagnosis.document.findings.some((finding) => finding.severity === 'error') ? ExitCode.PROBLEMS_FOUND : ExitCode.OK;
+    return diagnosis.document.findings.some((finding) => finding.severity === 'error')
+      ? ExitCode.PROBLEMS_FOUND
+      : ExitCode.OK;
   },
 };

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../spec.js';
 import { analyzeCommand } from './analyze.js';
+import { clientsCommand } from './clients.js';
 import { demoCommand } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { explainCommand } from './explain.js';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   explainCommand,
   demoCommand,
   labCommand,
+  clientsCommand,
 ];

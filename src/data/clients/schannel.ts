@@ -121,7 +121,7 @@ export const CREDSSP_SOURCE: ClientSource = {
 };
 
 export const DISCONNECT_REASON_SOURCE: ClientSource = {
-  ref: 'MicrosoftDocs/win32:desktop-src/TermServ/imstscaxevents-ondisconnected.md',
+  ref: 'https://learn.microsoft.com/en-us/windows/win32/termserv/imstscaxevents-ondisconnected ; https://learn.microsoft.com/en-us/windows/win32/termserv/extendeddisconnectreasoncode',
   note: 'disconnect reason 0x904 (socket closed); extended reason 0x7 (server denied connection)',
 };
 
@@ -134,3 +134,19 @@ export const LIFECYCLE_SOURCE: ClientSource = {
 export function suitePage(page: string, note = 'default cipher suite order'): ClientSource {
   return { ref: `https://learn.microsoft.com/en-us/windows/win32/secauthn/${page}`, note };
 }
+
+/** mstsc's negotiation and CredSSP defaults on Windows 8.1 and later (with the 2018 CredSSP update). */
+export const MSTSC_SECURITY = {
+  requestedProtocols: MSTSC_REQUESTED_PROTOCOLS,
+  credsspVersion: 6,
+  acceptsStandardRdpSecurity: true,
+  encryptionOracle: 'Mitigated',
+} as const;
+
+/** Sources every mstsc profile shares (protocol table, CredSSP, error codes, lifecycle). */
+export const MSTSC_COMMON_SOURCES: readonly ClientSource[] = [
+  PROTOCOL_TABLE,
+  CREDSSP_SOURCE,
+  DISCONNECT_REASON_SOURCE,
+  LIFECYCLE_SOURCE,
+];

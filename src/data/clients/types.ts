@@ -1,3 +1,5 @@
+import type { Confidence } from '../error-code.js';
+
 /**
  * The shape of a client compatibility profile: what one RDP client release offers by default, so a
  * verdict can say "Windows 7 SP1 cannot connect to this server" rather than "a client might fail".
@@ -10,9 +12,16 @@
 /** TLS protocol versions as Node and OpenSSL name them (`tls.TLSSocket#getProtocol()`). */
 export type TlsVersionName = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
-export type ClientPlatform = 'windows' | 'windows-server' | 'linux' | 'macos' | 'ios' | 'android' | 'cross-platform';
+export type ClientPlatform =
+  | 'windows'
+  | 'windows-server'
+  | 'linux'
+  | 'macos'
+  | 'ios'
+  | 'android'
+  | 'cross-platform';
 
-export type Confidence = 'high' | 'medium' | 'low';
+export type { Confidence };
 
 /** The CredSSP CVE-2018-0886 "Encryption Oracle Remediation" policy value (AllowEncryptionOracle 0, 1, 2). */
 export type EncryptionOracle = 'Force Updated Clients' | 'Mitigated' | 'Vulnerable';

@@ -1,5 +1,5 @@
 import { DecodeError, type DecodeErrorKind } from '../../wire/errors.js';
-import { arrayItems, decodeUtf16, ValueType, valueText } from './values.js';
+import { arrayItems, asBuffer, decodeUtf16, ValueType, valueText } from './values.js';
 import type { XmlAttribute, XmlElement, XmlNode } from './xml.js';
 
 /**
@@ -35,11 +35,20 @@ const MAX_DEPTH = 64;
 
 /** A template's body before substitution: elements, text and substitution slots. */
 type TemplateNode = TemplateElement | string | Substitution | Resolved;
+
+/**
+ * INVARIANT: every non-text template node carries `kind`, so materialising switches on one
+ * small integer (one hidden-class check) instead of probing properties with `in`.
+ */
+const NodeKind = { ELEMENT: 0, SUBSTITUTION: 1, RESOLVED: 2 } as const;
+
 /** Nodes already decoded (a nested template instance), passed through as they are. */
 interface Resolved {
+  readonly kind: typeof NodeKind.RESOLVED;
   readonly resolved: readonly XmlNode[];
 }
 interface TemplateElement {
+  readonly kind: typeof NodeKind.ELEMENT;
   readonly name: string;
   readonly attributes: readonly {
     readonly name: string;
@@ -48,6 +57,7 @@ interface TemplateElement {
   readonly children: readonly TemplateNode[];
 }
 interface Substitution {
+  readonly kind: typeof NodeKind.SUBSTITUTION;
   readonly substitution: number;
   readonly optional: boolean;
 }
@@ -58,9 +68,9 @@ interface SubstitutionValue {
   /** Text form; '' for null. */
   readonly text: string;
   /** The decoded tree of a BinXML value. */
-  readonly nodes?: readonly XmlNode[];
+  readonly nodes: readonly XmlNode[] | undefined;
   /** The items of an array value. */
-  readonly items?: readonly string[];
+  readonly items: readonly string[] | undefined;
 }
 
 interface Cursor {
@@ -73,17 +83,18 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export class ChunkBinXmlDecoder {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, readonly TemplateNode[]>();
-  private readonly data: DataView;
+  /** The chunk as a Buffer view (no copy): byte reads and native UTF-16 decoding. */
+  private readonly bytes: Buffer;
 
   /**
    * @param bytes one chunk (64 KiB, or less when the file is cut short)
    * @param fileOffset where the chunk starts in the file, for error offsets
    */
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     private readonly fileOffset: number,
   ) {
-    this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.bytes = asBuffer(bytes);
   }
 
   /** Decodes the BinXML of one record (chunk offsets [start, end)) into its top-level nodes. */
@@ -113,12 +124,21 @@ export class ChunkBinXmlDecoder {
     }
   }
 
+  // Little-endian reads by byte arithmetic: no DataView per read. Callers check bounds first.
   private u16(offset: number): number {
-    return this.data.getUint16(offset, true);
+    const bytes = this.bytes;
+    return bytes[offset]! | (bytes[offset + 1]! << 8);
   }
 
   private u32(offset: number): number {
-    return this.data.getUint32(offset, true);
+    const bytes = this.bytes;
+    return (
+      (bytes[offset]! |
+        (bytes[offset + 1]! << 8) |
+        (bytes[offset + 2]! << 16) |
+        (bytes[offset + 3]! << 24)) >>>
+      0
+    );
   }
 
   /**
@@ -208,12 +228,16 @@ export class ChunkBinXmlDecoder {
           break;
         }
         case Token.TEMPLATE_INSTANCE:
-          nodes.push({ resolved: this.parseTemplateInstance(cursor, depth + 1) });
+          nodes.push({ kind: NodeKind.RESOLVED, resolved: this.parseTemplateInstance(cursor, depth + 1) });
           break;
         case Token.NORMAL_SUBSTITUTION:
         case Token.OPTIONAL_SUBSTITUTION:
           this.need(cursor, 4, 'substitution');
-          nodes.push({ substitution: this.u16(at + 1), optional: token === Token.OPTIONAL_SUBSTITUTION });
+          nodes.push({
+            kind: NodeKind.SUBSTITUTION,
+            substitution: this.u16(at + 1),
+            optional: token === Token.OPTIONAL_SUBSTITUTION,
+          });
           cursor.pos += 4;
           break;
         case Token.FRAGMENT_HEADER:
@@ -245,13 +269,12 @@ export class ChunkBinXmlDecoder {
     const at = cursor.pos;
     this.need(cursor, 9, 'open-start-element');
     const hasAttributes = (this.bytes[at]! & MORE_FLAG) !== 0;
-    const plausible = (headerSize: number): boolean => {
-      if (at + headerSize > cursor.end) return false;
-      const offset = this.u32(at + headerSize - 4);
-      return offset === at + headerSize || (offset < at && offset + 8 <= this.bytes.length);
-    };
     let headerSize = inTemplate ? 11 : 9;
-    if (!plausible(headerSize) && plausible(20 - headerSize)) headerSize = 20 - headerSize;
+    if (
+      !this.plausibleElement(at, headerSize, cursor.end) &&
+      this.plausibleElement(at, 20 - headerSize, cursor.end)
+    )
+      headerSize = 20 - headerSize;
     this.need(cursor, headerSize, 'open-start-element');
     cursor.pos += headerSize;
     const name = this.name(this.u32(at + headerSize - 4), cursor, 'element-name');
@@ -286,9 +309,22 @@ export class ChunkBinXmlDecoder {
     this.need(cursor, 1, 'close-element');
     const close = this.bytes[cursor.pos]!;
     cursor.pos++;
-    if (close === Token.CLOSE_EMPTY_ELEMENT) return { name, attributes, children: [] };
+    if (close === Token.CLOSE_EMPTY_ELEMENT)
+      return { kind: NodeKind.ELEMENT, name, attributes, children: [] };
     if (close !== Token.CLOSE_START_ELEMENT) this.fail('unexpected-type', 'close-element', cursor.pos - 1);
-    return { name, attributes, children: this.parseContent(cursor, depth, true, inTemplate) };
+    return {
+      kind: NodeKind.ELEMENT,
+      name,
+      attributes,
+      children: this.parseContent(cursor, depth, true, inTemplate),
+    };
+  }
+
+  /** Whether an element header of `headerSize` bytes at `at` ends in a possible name offset. */
+  private plausibleElement(at: number, headerSize: number, end: number): boolean {
+    if (at + headerSize > end) return false;
+    const offset = this.u32(at + headerSize - 4);
+    return offset === at + headerSize || (offset < at && offset + 8 <= this.bytes.length);
   }
 
   private parseAttributePart(cursor: Cursor): string | Substitution {
@@ -298,7 +334,11 @@ export class ChunkBinXmlDecoder {
     if (token === Token.NORMAL_SUBSTITUTION || token === Token.OPTIONAL_SUBSTITUTION) {
       this.need(cursor, 4, 'substitution');
       cursor.pos += 4;
-      return { substitution: this.u16(at + 1), optional: token === Token.OPTIONAL_SUBSTITUTION };
+      return {
+        kind: NodeKind.SUBSTITUTION,
+        substitution: this.u16(at + 1),
+        optional: token === Token.OPTIONAL_SUBSTITUTION,
+      };
     }
     if (token === Token.CHAR_REFERENCE) {
       this.need(cursor, 3, 'char-reference');
@@ -354,27 +394,32 @@ export class ChunkBinXmlDecoder {
     cursor.pos += 4;
     if (count * 4 > cursor.end - cursor.pos)
       this.fail('too-large', 'value-count', cursor.pos - 4, `${count} values`);
-    const descriptors: { size: number; type: number }[] = [];
-    for (let i = 0; i < count; i++) {
-      descriptors.push({ size: this.u16(cursor.pos), type: this.bytes[cursor.pos + 2]! });
-      cursor.pos += 4;
-    }
+    // Descriptors: size (2), type (1), padding (1); read in place, no object per descriptor.
+    const descriptorsAt = cursor.pos;
+    cursor.pos += 4 * count;
     const values: SubstitutionValue[] = [];
-    for (const { size, type } of descriptors) {
+    for (let i = 0; i < count; i++) {
+      const size = this.u16(descriptorsAt + 4 * i);
+      const type = this.bytes[descriptorsAt + 4 * i + 2]!;
       this.need(cursor, size, 'value');
       const start = cursor.pos;
       cursor.pos += size;
       if (type === ValueType.BINXML) {
         const inner: Cursor = { pos: start, end: start + size };
         const nodes = this.materialize(this.parseContent(inner, depth + 1, false, false), undefined);
-        values.push({ type, text: '', nodes });
+        values.push({ type, text: '', nodes, items: undefined });
         continue;
       }
-      const text = valueText(type, this.bytes.subarray(start, start + size));
+      if (type & ValueType.ARRAY) {
+        // INVARIANT: an array's text is its items joined with ',' (valueText does the same).
+        const items = arrayItems(type, this.bytes, start, start + size);
+        values.push({ type, text: items.join(','), nodes: undefined, items });
+        continue;
+      }
+      const text = valueText(type, this.bytes, start, start + size);
       if (text === undefined)
         this.fail('invalid-field', 'value', start, `type 0x${type.toString(16)} of ${size} byte(s)`);
-      const bytes = this.bytes.subarray(start, start + size);
-      values.push(type & ValueType.ARRAY ? { type, text, items: arrayItems(type, bytes) } : { type, text });
+      values.push({ type, text, nodes: undefined, items: undefined });
     }
     return this.materialize(template, values);
   }
@@ -404,20 +449,21 @@ export class ChunkBinXmlDecoder {
     values: readonly SubstitutionValue[] | undefined,
   ): XmlNode[] {
     const out: XmlNode[] = [];
-    for (const node of nodes) {
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n]!;
       if (typeof node === 'string') {
         out.push(node);
-      } else if ('resolved' in node) {
-        out.push(...node.resolved);
-      } else if ('substitution' in node) {
+      } else if (node.kind === NodeKind.RESOLVED) {
+        for (let r = 0; r < node.resolved.length; r++) out.push(node.resolved[r]!);
+      } else if (node.kind === NodeKind.SUBSTITUTION) {
         const value = values?.[node.substitution];
         if (!value) continue;
-        if (value.nodes) out.push(...value.nodes);
+        if (value.nodes) for (let v = 0; v < value.nodes.length; v++) out.push(value.nodes[v]!);
         else if (value.text !== '') out.push(value.text);
       } else if (!this.onlyEmptyOptional(node, values)) {
         const only = node.children.length === 1 ? node.children[0] : undefined;
         const items =
-          only && typeof only !== 'string' && 'substitution' in only
+          only !== undefined && typeof only !== 'string' && only.kind === NodeKind.SUBSTITUTION
             ? values?.[only.substitution]?.items
             : undefined;
         if (!items) {
@@ -437,12 +483,15 @@ export class ChunkBinXmlDecoder {
     element: TemplateElement,
     values: readonly SubstitutionValue[] | undefined,
   ): boolean {
-    if (element.children.length === 0) return false;
-    return element.children.every((child) => {
-      if (typeof child === 'string' || !('substitution' in child) || !child.optional) return false;
+    const children = element.children;
+    if (children.length === 0) return false;
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c]!;
+      if (typeof child === 'string' || child.kind !== NodeKind.SUBSTITUTION || !child.optional) return false;
       const value = values?.[child.substitution];
-      return !value || value.type === ValueType.NULL;
-    });
+      if (value && value.type !== ValueType.NULL) return false;
+    }
+    return true;
   }
 
   private materializeElement(
@@ -450,10 +499,12 @@ export class ChunkBinXmlDecoder {
     values: readonly SubstitutionValue[] | undefined,
   ): XmlElement {
     const attributes: XmlAttribute[] = [];
-    for (const attribute of element.attributes) {
+    for (let a = 0; a < element.attributes.length; a++) {
+      const attribute = element.attributes[a]!;
       let text = '';
       let present = attribute.parts.length === 0;
-      for (const part of attribute.parts) {
+      for (let p = 0; p < attribute.parts.length; p++) {
+        const part = attribute.parts[p]!;
         if (typeof part === 'string') {
           text += part;
           present = true;

@@ -2,7 +2,7 @@ import { DecodeError, isDecodeError } from '../../wire/errors.js';
 import type { Damage } from '../types.js';
 import { ChunkBinXmlDecoder } from './binxml.js';
 import { crc32 } from './crc32.js';
-import { filetimeToIso } from './values.js';
+import { filetimeHalvesToIso } from './values.js';
 import type { XmlElement } from './xml.js';
 
 /**
@@ -170,9 +170,7 @@ export function* decodeChunk(
         });
       yield {
         recordId,
-        writtenTime: filetimeToIso(
-          BigInt(u32(bytes, offset + 16)) + (BigInt(u32(bytes, offset + 20)) << 32n),
-        ),
+        writtenTime: filetimeHalvesToIso(u32(bytes, offset + 16), u32(bytes, offset + 20)),
         offset: fileOffset + offset,
         event,
       };

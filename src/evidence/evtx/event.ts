@@ -1,5 +1,5 @@
 import type { EventRecord } from '../types.js';
-import { attributeOf, childElements, childNamed, textOf, type XmlElement } from './xml.js';
+import { attributeOf, childNamed, textOf, type XmlElement } from './xml.js';
 
 /** Flattens an <Event> element (Event Viewer's schema) into the fields the rules read. */
 export function eventRecordFromXml(event: XmlElement, fallbackRecordId = 0): EventRecord {
@@ -46,10 +46,16 @@ function addUnique(data: Record<string, string>, key: string, value: string): vo
   data[`${key}${n}`] = value;
 }
 
+function hasChildElement(element: XmlElement): boolean {
+  for (const child of element.children) if (typeof child !== 'string') return true;
+  return false;
+}
+
 /** Leaf elements (no element children) under `element`, by name, depth first. */
 function collectLeaves(element: XmlElement, data: Record<string, string>): void {
-  for (const child of childElements(element)) {
-    if (childElements(child).length === 0) addUnique(data, child.name, textOf(child));
+  for (const child of element.children) {
+    if (typeof child === 'string') continue;
+    if (!hasChildElement(child)) addUnique(data, child.name, textOf(child));
     else collectLeaves(child, data);
   }
 }
@@ -63,7 +69,8 @@ export function eventDataOf(event: XmlElement): Record<string, string> {
   const eventData = childNamed(event, 'EventData');
   if (eventData) {
     let unnamed = 0;
-    for (const child of childElements(eventData)) {
+    for (const child of eventData.children) {
+      if (typeof child === 'string') continue;
       const name = child.name === 'Data' ? attributeOf(child, 'Name') : child.name;
       if (name) addUnique(data, name, textOf(child));
       else addUnique(data, `Data${++unnamed}`, textOf(child));

@@ -52,7 +52,8 @@ export async function readEvtxFile(
     const damage: Damage[] = [];
     headerDamage(header, damage);
     let records = 0;
-    const chunk = new Uint8Array(CHUNK_SIZE);
+    // A Buffer (a Uint8Array) so the decoder's native string reads need no view of their own.
+    const chunk = Buffer.allocUnsafeSlow(CHUNK_SIZE);
     for (let offset = FILE_HEADER_BLOCK_SIZE, index = 0; ; offset += CHUNK_SIZE, index++) {
       const bytesRead = readSync(fd, chunk, 0, CHUNK_SIZE, offset);
       if (bytesRead === 0) break;

@@ -36,6 +36,8 @@ export function renderXml(element: XmlElement): string {
 /** All text directly and indirectly inside an element. */
 export function textOf(node: XmlNode): string {
   if (typeof node === 'string') return node;
+  // Most elements hold one text node: return it without building a new string.
+  if (node.children.length === 1 && typeof node.children[0] === 'string') return node.children[0];
   let text = '';
   for (const child of node.children) text += textOf(child);
   return text;

@@ -13,6 +13,7 @@ import {
 import { flagNames } from '../../wire/rdp-neg.js';
 import { decodeTsRequest, encodeTsRequest, tsRequestFrameLength } from '../../wire/ts-request.js';
 import { Conversation, type ReadResult } from '../conversation.js';
+import { reasonForExchangeEnd } from '../net-errors.js';
 import type { Attempt, CredsspObservation, NegotiationProbe, NtlmChallengeFacts } from '../types.js';
 
 /** The CredSSP version we announce: the current one (MS-CSSP 6, with the CVE-2018-0886 nonce). */
@@ -94,18 +95,7 @@ export async function credsspStage(
   return {
     stage: 'credssp',
     status: ok ? 'ok' : 'failed',
-    ...(ok
-      ? {}
-      : {
-          reason:
-            observation.outcome === 'timeout'
-              ? ('timeout' as const)
-              : observation.outcome === 'reset'
-                ? ('reset' as const)
-                : observation.outcome === 'closed'
-                  ? ('closed' as const)
-                  : ('protocol-error' as const),
-        }),
+    ...(ok ? {} : { reason: reasonForExchangeEnd(observation.outcome) }),
     observation,
     ms: observation.ms,
     summary: credsspSummary(observation),

@@ -67,10 +67,25 @@ export function interpretNegotiationAnswer(request: NegotiationRequest, answer: 
     requestedNames: protocolNames(request.requestedProtocols),
     ms: Math.round(answer.ms),
   };
-  const simple = (outcome: NegotiationOutcome, received: Uint8Array): NegotiationProbe =>
-    received.length > 0
-      ? { ...base, outcome, serviceGuess: guessService(received), answerPreview: preview(received) }
-      : { ...base, outcome };
+  // Bytes followed by a close, reset or timeout are an answer that never completed: a truncated
+  // (or endlessly slow) RDP answer is malformed, anything else is another service talking.
+  const simple = (outcome: NegotiationOutcome & ('closed' | 'reset' | 'timeout'), received: Uint8Array): NegotiationProbe => {
+    if (received.length === 0) return { ...base, outcome };
+    const notTpkt = received[0] !== 0x03;
+    return {
+      ...base,
+      outcome: notTpkt ? 'not-rdp' : 'malformed',
+      endedBy: outcome,
+      serviceGuess: guessService(received),
+      answerPreview: preview(received),
+      decodeError: {
+        structure: notTpkt ? 'TPKT' : 'X224.ConnectionConfirm',
+        kind: notTpkt ? 'unexpected-type' : 'not-enough-bytes',
+        field: notTpkt ? 'version' : 'TPDU',
+        offset: notTpkt ? 0 : received.length,
+      },
+    };
+  };
   switch (answer.kind) {
     case 'closed':
       return simple('closed', answer.received);

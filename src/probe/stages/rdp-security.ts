@@ -10,6 +10,7 @@ import { decodeServerConnectResponse, encodeClientConnectInitial, McsResult, mcs
 import { Protocol } from '../../wire/rdp-neg.js';
 import { tpktFrameLength } from '../../wire/tpkt.js';
 import type { Conversation, ReadResult } from '../conversation.js';
+import { reasonForExchangeEnd } from '../net-errors.js';
 import type { Attempt, NegotiationProbe, RdpSecurityObservation } from '../types.js';
 import { certificateFacts } from './certificate.js';
 
@@ -131,18 +132,7 @@ export async function rdpSecurityStage(
   return {
     stage: 'rdp-security',
     status: ok ? 'ok' : 'failed',
-    ...(ok
-      ? {}
-      : {
-          reason:
-            observation.outcome === 'timeout'
-              ? ('timeout' as const)
-              : observation.outcome === 'reset'
-                ? ('reset' as const)
-                : observation.outcome === 'closed'
-                  ? ('closed' as const)
-                  : ('protocol-error' as const),
-        }),
+    ...(ok ? {} : { reason: reasonForExchangeEnd(observation.outcome) }),
     observation,
     ms: observation.ms,
     summary: ok

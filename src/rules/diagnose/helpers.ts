@@ -169,8 +169,18 @@ export function refusesEnhancedSecurity(negotiation: NegotiationObservation): Ne
   return candidates.find(
     (probe) =>
       probe !== undefined &&
-      (failedWith(probe, NEG_FAILURE.SSL_NOT_ALLOWED_BY_SERVER) || probe.outcome === 'no-negotiation-data'),
+      (failedWith(probe, NEG_FAILURE.SSL_NOT_ALLOWED_BY_SERVER) ||
+        probe.outcome === 'no-negotiation-data' ||
+        selectedRdpDespiteTls(probe)),
   );
+}
+
+/**
+ * A request that offered TLS answered by selecting PROTOCOL_RDP: the other way a server says it
+ * will not do TLS (xrdp with security_layer=rdp answers like this rather than with a failure).
+ */
+function selectedRdpDespiteTls(probe: NegotiationProbe): boolean {
+  return probe.outcome === 'selected' && probe.selectedProtocol === 0 && (probe.requestedProtocols & 0x1) !== 0;
 }
 
 // --- certificates ----------------------------------------------------------------------------

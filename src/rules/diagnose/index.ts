@@ -3,6 +3,7 @@
  * certificate → credssp → rdp-security), so findings of equal severity read in connection order.
  */
 
+import { rule as clientIncompatible } from './client-incompatible.js';
 import { rule as clockSkew } from './clock-skew.js';
 import { rule as credsspError } from './credssp-error.js';
 import { rule as credsspOutdated } from './credssp-outdated.js';
@@ -59,6 +60,7 @@ export const DIAGNOSE_RULES: readonly DiagnoseRule[] = [
   tlsLegacyOnly,
   tlsLegacyEnabled,
   tlsWeakCipher,
+  clientIncompatible,
   tlsCertExpired,
   tlsCertNotYetValid,
   tlsCertExpiringSoon,

@@ -1,7 +1,7 @@
 import type { Fix } from '../types.js';
 import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
 import { azureVariant, psRecentEvents, RESTART_TERMSERVICE } from './fixes.js';
-import { defineRule, found, PASS, probeByLabel, probeEvidence, withStage } from './helpers.js';
+import { defineRule, evidence, found, PASS, probeByLabel, probeEvidence, withStage } from './helpers.js';
 
 const SILENT_OUTCOMES = new Set(['closed', 'reset', 'timeout']);
 
@@ -47,8 +47,20 @@ export const rule = defineRule(
       azureVariant(restartListener),
     ],
   },
-  (observations) =>
-    withStage(observations.negotiation, 'negotiation', 'ran', (negotiation) => {
+  (observations) => {
+    // A reset right after the TCP handshake (ECONNRESET while connecting) never reaches negotiation.
+    const tcp = observations.tcp?.observation;
+    if (observations.tcp?.status === 'failed' && tcp && tcp.perAddress.length > 0 && tcp.perAddress.every((entry) => entry.outcome === 'reset')) {
+      return found([
+        {
+          evidence: tcp.perAddress.map((entry) =>
+            evidence(`TCP connection to ${entry.address}:${tcp.port}`, 'accepted, then reset before any RDP exchange', 'tcp'),
+          ),
+          data: { outcomes: tcp.perAddress.map(() => 'reset') },
+        },
+      ]);
+    }
+    return withStage(observations.negotiation, 'negotiation', 'ran', (negotiation) => {
       const modern = probeByLabel(negotiation, 'modern');
       // Judge what a current client sends; without that request, only a listener silent to every request counts.
       const judged = modern ? [modern] : negotiation.probes;
@@ -56,5 +68,6 @@ export const rule = defineRule(
       return found([
         { evidence: judged.map(probeEvidence), data: { outcomes: judged.map((probe) => probe.outcome) } },
       ]);
-    }),
+    });
+  },
 );

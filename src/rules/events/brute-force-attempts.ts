@@ -81,8 +81,11 @@ export const bruteForceAttempts: Rule<EventEvidence, EventNeed> = {
       .filter((failure) => failure.address !== '' && failure.address !== '-')
       .sort((a, b) => a.event.time.localeCompare(b.event.time));
     const byAddress = new Map<string, EventRecord[]>();
-    for (const { address, event } of failures)
-      byAddress.set(address, [...(byAddress.get(address) ?? []), event]);
+    for (const { address, event } of failures) {
+      const events = byAddress.get(address);
+      if (events) events.push(event);
+      else byAddress.set(address, [event]);
+    }
     const attackers = [...byAddress]
       .map(([address, events]) => {
         const times = events.map((event) => Date.parse(event.time)).filter((time) => !Number.isNaN(time));

@@ -9,15 +9,32 @@ ruleTester(rule, {
     { name: 'the server names itself as expected', observations: healthy() },
     {
       name: 'a public alias for an internal host (different domains are not compared)',
-      observations: healthy({ target: target('rdp.example.com'), credssp: credssp({}, { dnsComputerName: 'host7.corp.local' }) }),
+      observations: healthy({
+        target: target('rdp.example.com'),
+        credssp: credssp({}, { dnsComputerName: 'host7.corp.local' }),
+      }),
     },
-    { name: 'short name typed, FQDN reported', observations: healthy({ target: target('rdp'), credssp: credssp({}, { dnsComputerName: 'rdp.example.test' }) }) },
+    {
+      name: 'short name typed, FQDN reported',
+      observations: healthy({
+        target: target('rdp'),
+        credssp: credssp({}, { dnsComputerName: 'rdp.example.test' }),
+      }),
+    },
   ],
   invalid: [
     {
       name: 'NTLM names another host in the same domain',
       observations: healthy({ credssp: credssp({}, { dnsComputerName: 'backup7.example.test' }) }),
-      findings: [{ severity: 'warning', evidence: [{ label: 'NTLM DNS computer name', value: 'backup7.example.test' }, { label: 'name connected to', value: 'rdp.example.test' }] }],
+      findings: [
+        {
+          severity: 'warning',
+          evidence: [
+            { label: 'NTLM DNS computer name', value: 'backup7.example.test' },
+            { label: 'name connected to', value: 'rdp.example.test' },
+          ],
+        },
+      ],
     },
     {
       name: 'the self-signed certificate names another host',
@@ -25,11 +42,29 @@ ruleTester(rule, {
         credssp: skipped('credssp', 'NLA not offered'),
         certificate: certificate({ selfSigned: true, commonName: 'OLDBOX.example.test', dnsNames: [] }),
       }),
-      findings: [{ evidence: [{ label: 'self-signed certificate common name', value: 'OLDBOX.example.test', source: 'certificate' }] }],
+      findings: [
+        {
+          evidence: [
+            {
+              label: 'self-signed certificate common name',
+              value: 'OLDBOX.example.test',
+              source: 'certificate',
+            },
+          ],
+        },
+      ],
     },
   ],
   notEvaluated: [
-    { name: 'neither credssp nor certificate ran', observations: healthy({ credssp: undefined, certificate: undefined }), reason: 'did not name itself' },
-    { name: 'connected by IP address', observations: healthy({ target: target('192.0.2.10') }), reason: 'IP address' },
+    {
+      name: 'neither credssp nor certificate ran',
+      observations: healthy({ credssp: undefined, certificate: undefined }),
+      reason: 'did not name itself',
+    },
+    {
+      name: 'connected by IP address',
+      observations: healthy({ target: target('192.0.2.10') }),
+      reason: 'IP address',
+    },
   ],
 });

@@ -1,23 +1,56 @@
 import { rule } from '../../../src/rules/diagnose/listener-closed-early.js';
-import { healthy, negotiation, negotiationOnly, probe, skipped } from '../../helpers/observations.js';
+import { healthy, negotiation, negotiationOnly, probe, skipped, tcp, tcpFailure } from '../../helpers/observations.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 
 ruleTester(rule, {
   valid: [
     { name: 'the server answers', observations: healthy() },
-    { name: 'only a legacy request is dropped', observations: healthy({ negotiation: negotiation(probe('rdp', { outcome: 'closed' })) }) },
+    {
+      name: 'only a legacy request is dropped',
+      observations: healthy({ negotiation: negotiation(probe('rdp', { outcome: 'closed' })) }),
+    },
   ],
   invalid: [
     {
+      name: 'every address accepts the TCP handshake, then resets (ECONNRESET while connecting)',
+      observations: healthy({
+        tcp: tcp([tcpFailure('192.0.2.10', 'reset', 'ECONNRESET')]),
+        negotiation: skipped('negotiation', 'TCP port 3389 is not reachable'),
+      }),
+      findings: [{ severity: 'error', evidence: [{ label: /192\.0\.2\.10:3389/, value: /reset/, source: 'tcp' }] }],
+    },
+    {
       name: "the current client's request is closed",
       observations: healthy({ negotiation: negotiation(probe('modern', { outcome: 'closed' })) }),
-      findings: [{ severity: 'error', evidence: [{ label: /'modern' request/, value: 'closed', source: 'negotiation' }] }],
+      findings: [
+        {
+          severity: 'error',
+          evidence: [{ label: /'modern' request/, value: 'closed', source: 'negotiation' }],
+        },
+      ],
     },
     {
       name: 'silence to every request when there is no modern one',
-      observations: healthy({ negotiation: negotiationOnly(probe('ssl', { outcome: 'timeout' }), probe('rdp', { outcome: 'reset' })) }),
-      findings: [{ evidence: [{ label: /'ssl'/, value: 'timeout' }, { label: /'rdp'/, value: 'reset' }] }],
+      observations: healthy({
+        negotiation: negotiationOnly(
+          probe('ssl', { outcome: 'timeout' }),
+          probe('rdp', { outcome: 'reset' }),
+        ),
+      }),
+      findings: [
+        {
+          evidence: [
+            { label: /'ssl'/, value: 'timeout' },
+            { label: /'rdp'/, value: 'reset' },
+          ],
+        },
+      ],
     },
   ],
-  notEvaluated: [{ name: 'tcp failed so negotiation was skipped', observations: healthy({ negotiation: skipped('negotiation', 'tcp failed') }) }],
+  notEvaluated: [
+    {
+      name: 'tcp failed so negotiation was skipped',
+      observations: healthy({ negotiation: skipped('negotiation', 'tcp failed') }),
+    },
+  ],
 });

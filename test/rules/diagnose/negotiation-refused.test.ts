@@ -5,7 +5,10 @@ import { ruleTester } from '../../helpers/rule-tester.js';
 ruleTester(rule, {
   valid: [
     { name: 'policy answers to narrow requests', observations: healthy() },
-    { name: 'SSL_NOT_ALLOWED is standard-rdp-security-only', observations: healthy({ negotiation: negotiation(probe('modern', { failure: 2 })) }) },
+    {
+      name: 'SSL_NOT_ALLOWED is standard-rdp-security-only',
+      observations: healthy({ negotiation: negotiation(probe('modern', { failure: 2 })) }),
+    },
   ],
   invalid: [
     {
@@ -16,7 +19,13 @@ ruleTester(rule, {
     {
       name: 'an unknown code, kept and named',
       observations: healthy({ negotiation: negotiation(probe('modern', { failure: 0x0a })) }),
-      findings: [{ severity: 'error', title: /unknown failure code 0x0000000a/, evidence: [{ label: /'modern'/, value: /unknown failure code 0x0000000a/ }] }],
+      findings: [
+        {
+          severity: 'error',
+          title: /unknown failure code 0x0000000a/,
+          evidence: [{ label: /'modern'/, value: /unknown failure code 0x0000000a/ }],
+        },
+      ],
     },
     {
       name: 'an odd code to a narrow request is a warning',

@@ -3,7 +3,14 @@ import { healthy, negotiation, negotiationOnly, probe } from '../../helpers/obse
 import { ruleTester } from '../../helpers/rule-tester.js';
 
 ruleTester(rule, {
-  valid: [{ name: 'TLS-only clients are admitted', observations: healthy({ negotiation: negotiation(probe('ssl', { selected: 1 }), probe('rdp', { selected: 0 })) }) }],
+  valid: [
+    {
+      name: 'TLS-only clients are admitted',
+      observations: healthy({
+        negotiation: negotiation(probe('ssl', { selected: 1 }), probe('rdp', { selected: 0 })),
+      }),
+    },
+  ],
   invalid: [
     {
       name: 'weaker requests get HYBRID_REQUIRED_BY_SERVER',
@@ -20,7 +27,11 @@ ruleTester(rule, {
     },
   ],
   notEvaluated: [
-    { name: 'only the modern request was made', observations: healthy({ negotiation: negotiationOnly(probe('modern', { selected: 8 })) }), reason: 'without CredSSP' },
+    {
+      name: 'only the modern request was made',
+      observations: healthy({ negotiation: negotiationOnly(probe('modern', { selected: 8 })) }),
+      reason: 'without CredSSP',
+    },
     { name: 'no negotiation', observations: healthy({ negotiation: undefined }) },
   ],
 });

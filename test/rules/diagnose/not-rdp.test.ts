@@ -7,8 +7,18 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'an HTTP server answers',
-      observations: healthy({ negotiation: negotiation(probe('modern', { outcome: 'not-rdp', serviceGuess: 'http', answerPreview: '485454502f312e31' })) }),
-      findings: [{ severity: 'error', title: 'A HTTP service, not RDP, answers on this port', evidence: [{ label: 'first bytes (hex)', value: '485454502f312e31' }] }],
+      observations: healthy({
+        negotiation: negotiation(
+          probe('modern', { outcome: 'not-rdp', serviceGuess: 'http', answerPreview: '485454502f312e31' }),
+        ),
+      }),
+      findings: [
+        {
+          severity: 'error',
+          title: 'A HTTP service, not RDP, answers on this port',
+          evidence: [{ label: 'first bytes (hex)', value: '485454502f312e31' }],
+        },
+      ],
     },
     {
       name: 'an RDP-shaped answer that does not decode',

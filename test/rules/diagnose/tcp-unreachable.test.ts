@@ -8,7 +8,12 @@ ruleTester(rule, {
     {
       name: 'no route to the host',
       observations: healthy({ tcp: tcp([tcpFailure('10.20.30.40', 'unreachable', 'EHOSTUNREACH')]) }),
-      findings: [{ severity: 'error', evidence: [{ label: 'connect to 10.20.30.40', value: 'unreachable (EHOSTUNREACH)' }] }],
+      findings: [
+        {
+          severity: 'error',
+          evidence: [{ label: 'connect to 10.20.30.40', value: 'unreachable (EHOSTUNREACH)' }],
+        },
+      ],
     },
   ],
   notEvaluated: [{ name: 'tcp did not run', observations: healthy({ tcp: undefined }) }],

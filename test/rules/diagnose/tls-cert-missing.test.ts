@@ -7,8 +7,12 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'SSL_CERT_NOT_ON_SERVER',
-      observations: healthy({ negotiation: negotiation(probe('modern', { failure: 3 }), probe('hybrid', { failure: 3 })) }),
-      findings: [{ severity: 'error', evidence: [{ label: /'modern'/, value: /SSL_CERT_NOT_ON_SERVER \(0x3\)/ }] }],
+      observations: healthy({
+        negotiation: negotiation(probe('modern', { failure: 3 }), probe('hybrid', { failure: 3 })),
+      }),
+      findings: [
+        { severity: 'error', evidence: [{ label: /'modern'/, value: /SSL_CERT_NOT_ON_SERVER \(0x3\)/ }] },
+      ],
     },
   ],
   notEvaluated: [{ name: 'no negotiation', observations: healthy({ negotiation: undefined }) }],

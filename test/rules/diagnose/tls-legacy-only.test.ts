@@ -5,10 +5,16 @@ import { ruleTester } from '../../helpers/rule-tester.js';
 ruleTester(rule, {
   valid: [
     { name: 'TLS 1.2 and 1.3 accepted', observations: healthy() },
-    { name: 'negotiated TLS 1.2 without enumeration', observations: healthy({ tlsPosture: undefined, tls: tls({ version: 'TLSv1.2' }) }) },
+    {
+      name: 'negotiated TLS 1.2 without enumeration',
+      observations: healthy({ tlsPosture: undefined, tls: tls({ version: 'TLSv1.2' }) }),
+    },
     {
       name: 'TLS 1.0 chosen but only 1.0 was offered',
-      observations: healthy({ tlsPosture: undefined, tls: tls({ version: 'TLSv1', offeredVersions: ['TLSv1'] }) }),
+      observations: healthy({
+        tlsPosture: undefined,
+        tls: tls({ version: 'TLSv1', offeredVersions: ['TLSv1'] }),
+      }),
     },
   ],
   invalid: [
@@ -20,10 +26,21 @@ ruleTester(rule, {
     {
       name: 'the server answered a TLS 1.0-1.3 hello with TLS 1.0',
       observations: healthy({ tlsPosture: undefined, tls: tls({ version: 'TLSv1' }) }),
-      findings: [{ severity: 'error', evidence: [{ label: 'version the server chose', value: 'TLSv1' }, { label: 'versions offered', value: /TLSv1.2/ }] }],
+      findings: [
+        {
+          severity: 'error',
+          evidence: [
+            { label: 'version the server chose', value: 'TLSv1' },
+            { label: 'versions offered', value: /TLSv1.2/ },
+          ],
+        },
+      ],
     },
   ],
   notEvaluated: [
-    { name: 'neither TLS nor enumeration ran', observations: healthy({ tlsPosture: undefined, tls: skipped('tls', 'negotiation failed') }) },
+    {
+      name: 'neither TLS nor enumeration ran',
+      observations: healthy({ tlsPosture: undefined, tls: skipped('tls', 'negotiation failed') }),
+    },
   ],
 });

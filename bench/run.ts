@@ -1,0 +1,229 @@
+/**
+ * rdp-doctor against its peers on the same real servers (issue: "Benchmarks against the peers").
+ *
+ *   npm run bench            (builds, then: node --import tsx bench/run.ts)
+ *
+ * Starts the testbed servers on loopback (a default xrdp, a TLS 1.0-only xrdp, a FreeRDP shadow
+ * server with NLA), then for each server runs `rdp-doctor diagnose`, `sslscan --rdp` and nmap's
+ * `rdp-enum-encryption,rdp-ntlm-info` in alternation, 5 rounds by default (BENCH_ROUNDS), and
+ * reports medians as ratios (ours / peer). Connections and ClientHellos are counted on the wire:
+ * one loopback capture (tshark) runs for the whole bench and is parsed afterwards with rdp-doctor's
+ * own pcap reader, attributing each connection to the run whose time window it starts in.
+ * Nothing leaves the machine: every target is a 127.x address the testbed allocated.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCapture, tcpStreams } from '../src/evidence/pcap.js';
+import {
+  addressAllocator,
+  missingBinaries,
+  type RunningServer,
+  startFreerdpShadow,
+  startXrdp,
+} from '../test/testbed/index.js';
+import { makeWorkDir, removeDir } from '../test/testbed/process.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'bin.js');
+
+interface ToolRun {
+  readonly tool: string;
+  readonly server: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly ms: number;
+  readonly output: string;
+}
+
+interface Tool {
+  readonly name: string;
+  readonly missing: string | false;
+  command(server: RunningServer): [string, string[]];
+  /** What the tool reported, reduced to comparable facts. */
+  summarise(output: string): string;
+}
+
+function run(command: string, args: string[]): Promise<{ output: string; ms: number; startedAt: number; endedAt: number }> {
+  return new Promise((resolve) => {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('close', () => resolve({ output, ms: performance.now() - started, startedAt, endedAt: Date.now() }));
+  });
+}
+
+const TOOLS: readonly Tool[] = [
+  {
+    name: 'rdp-doctor',
+    missing: false,
+    command: (server) => [process.execPath, [CLI, 'diagnose', `${server.host}:${server.port}`, '--json']],
+    summarise(output) {
+      try {
+        const document = JSON.parse(output);
+        const tls = document.server?.tls;
+        const versions = tls?.versions
+          ? tls.versions.filter((entry: { accepted: boolean }) => entry.accepted).map((entry: { version: string }) => entry.version)
+          : tls?.version
+            ? [tls.version]
+            : [];
+        const ciphers = tls?.ciphers?.length ?? (tls?.cipher ? 1 : 0);
+        const ntlm = document.server?.ntlm ? 'NTLM names+build+clock' : 'no NTLM';
+        const layers = (document.server?.negotiation?.probes ?? [])
+          .filter((probe: { outcome: string }) => probe.outcome === 'selected')
+          .map((probe: { label: string }) => probe.label);
+        return `TLS ${versions.join('/') || '-'}; ${ciphers} suite(s); layers ${layers.join(',') || '-'}; ${ntlm}; ${document.findings.length} findings`;
+      } catch {
+        return `unparsable output: ${output.slice(0, 80)}`;
+      }
+    },
+  },
+  {
+    name: 'sslscan --rdp',
+    missing: missingBinaries('sslscan'),
+    command: (server) => ['sslscan', ['--rdp', '--no-colour', `${server.host}:${server.port}`]],
+    summarise(output) {
+      const versions = [...output.matchAll(/^(SSLv[23]|TLSv1\.[0-3])\s+enabled$/gm)].map((match) => match[1]);
+      const ciphers = [...output.matchAll(/^(Preferred|Accepted)\s+TLSv/gm)].length;
+      return `TLS ${versions.join('/') || '-'}; ${ciphers} suite(s); certificate ${/Subject:/.test(output) ? 'shown' : 'none'}`;
+    },
+  },
+  {
+    name: 'nmap rdp scripts',
+    missing: missingBinaries('nmap'),
+    command: (server) => [
+      'nmap',
+      ['-Pn', '-n', '-p', String(server.port), '--script', 'rdp-enum-encryption,rdp-ntlm-info', server.host],
+    ],
+    summarise(output) {
+      const layers = [...output.matchAll(/\|\s+(\w[\w ()]+?):\s+SUCCESS/g)].map((match) => match[1]!.trim());
+      const ntlm = /Product_Version/.test(output) ? 'NTLM names+build+clock' : 'no NTLM';
+      return `layers ${layers.join(',') || '-'}; ${ntlm}`;
+    },
+  },
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** ClientHello records the client sent on one connection (after TPKT PDUs, in TLS records). */
+function countClientHellos(stream: Uint8Array): number {
+  let hellos = 0;
+  let offset = 0;
+  while (offset + 5 <= stream.length) {
+    const type = stream[offset]!;
+    if (type === 0x03) {
+      const length = (stream[offset + 2]! << 8) | stream[offset + 3]!;
+      if (length < 4) break;
+      offset += length;
+    } else if (type >= 0x14 && type <= 0x18) {
+      const length = (stream[offset + 3]! << 8) | stream[offset + 4]!;
+      if (type === 0x16 && stream[offset + 5] === 0x01) hellos++;
+      // Only plaintext records can be read; once the handshake is encrypted we stop counting.
+      if (type === 0x17) break;
+      offset += 5 + length;
+    } else {
+      break;
+    }
+  }
+  return hellos;
+}
+
+async function main(): Promise<number> {
+  const missing = missingBinaries('xrdp', 'freerdp-shadow-cli', 'Xvfb', 'tshark');
+  if (missing) {
+    console.error(`bench: ${missing}; install them with scripts/install-debian-packages.sh`);
+    return 2;
+  }
+  const work = makeWorkDir('bench');
+  const capturePath = join(work, 'bench.pcap');
+  const servers: Array<{ label: string; server: RunningServer }> = [];
+  const capture = spawn('tshark', ['-i', 'lo', '-F', 'pcap', '-w', capturePath, '-f', 'tcp port 3389'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  try {
+    servers.push({ label: 'xrdp (default: TLS 1.2/1.3)', server: await startXrdp({ address: await addressAllocator.next() }) });
+    servers.push({
+      label: 'xrdp (TLS 1.0 only)',
+      server: await startXrdp({ address: await addressAllocator.next(), sslProtocols: 'TLSv1', tlsCiphers: 'DEFAULT@SECLEVEL=0' }),
+    });
+    servers.push({
+      label: 'FreeRDP shadow (NLA)',
+      server: await startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' }),
+    });
+    // tshark needs a moment before it captures; a connection made too early would go uncounted.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const runs: ToolRun[] = [];
+    const tools = TOOLS.filter((tool) => !tool.missing);
+    for (const { label, server } of servers) {
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate the order each round so neither tool always runs on a warm server.
+        const order = round % 2 === 0 ? tools : [...tools].reverse();
+        for (const tool of order) {
+          const [command, args] = tool.command(server);
+          const result = await run(command, args);
+          runs.push({ tool: tool.name, server: label, ...result });
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    capture.kill('SIGINT');
+    await new Promise((resolve) => capture.once('close', resolve));
+
+    const packets = readCapture(readFileSync(capturePath));
+    const connections = tcpStreams(packets, 3389).map((connection) => {
+      const packet = packets.packets[connection.firstFrame - 1]!;
+      return {
+        at: packet.seconds * 1000 + packet.nanoseconds / 1e6,
+        server: connection.server.address,
+        hellos: countClientHellos(connection.clientToServer.bytes),
+      };
+    });
+    const addressOf = new Map(servers.map(({ label, server }) => [label, server.host]));
+    const lines: string[] = [];
+    lines.push(`Command: npm run bench (rounds: ${ROUNDS}, alternating; medians; Node start-up included)`, '');
+    lines.push('| server | tool | median wall time | ratio ours/peer | connections | ClientHellos | what it reported |');
+    lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const { label } of servers) {
+      const ours = median(runs.filter((entry) => entry.tool === 'rdp-doctor' && entry.server === label).map((entry) => entry.ms));
+      for (const tool of tools) {
+        const mine = runs.filter((entry) => entry.tool === tool.name && entry.server === label);
+        const ms = median(mine.map((entry) => entry.ms));
+        const counts = mine.map((entry) => {
+          const inWindow = connections.filter(
+            (connection) => connection.server === addressOf.get(label) && connection.at >= entry.startedAt - 5 && connection.at <= entry.endedAt + 5,
+          );
+          return { connections: inWindow.length, hellos: inWindow.reduce((sum, connection) => sum + connection.hellos, 0) };
+        });
+        const ratio = tool.name === 'rdp-doctor' ? '1.00' : (ours / ms).toFixed(2);
+        lines.push(
+          `| ${label} | ${tool.name} | ${ms.toFixed(0)} ms | ${ratio} | ${median(counts.map((count) => count.connections))} | ${median(counts.map((count) => count.hellos))} | ${tool.summarise(mine.at(-1)!.output)} |`,
+        );
+      }
+    }
+    const skipped = TOOLS.filter((tool) => tool.missing).map((tool) => `${tool.name} (${tool.missing})`);
+    if (skipped.length) lines.push('', `Skipped: ${skipped.join('; ')}`);
+    const report = lines.join('\n');
+    console.log(report);
+    if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${report}\n`);
+    return 0;
+  } finally {
+    capture.kill('SIGINT');
+    await Promise.all(servers.map(({ server }) => server.stop()));
+    removeDir(work);
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,518 @@
+import type { ClientProfile } from '../../data/clients/index.js';
+import {
+  CIPHER_SUITES,
+  type CipherStrength,
+  cipherSuiteByCode,
+  cipherSuiteName,
+} from '../../data/tls-cipher-suites.js';
+import { NAMED_GROUPS, namedGroupName } from '../../data/tls-groups.js';
+import { alertDescriptionName } from '../../wire/tls-alert.js';
+import { type ClientHelloOptions, clientHelloRecord, NamedGroupCode } from '../../wire/tls-client-hello.js';
+import { TlsVersion, tlsRecordFrameLength, tlsVersionName } from '../../wire/tls-record.js';
+import { readServerFlight } from '../../wire/tls-server-flight.js';
+import { tpktFrameLength } from '../../wire/tpkt.js';
+import { connectTcp, type ReadResult } from '../conversation.js';
+import type { Limiter } from '../limiter.js';
+import type {
+  ClientHelloAnswer,
+  TlsAcceptedCipher,
+  TlsAcceptedGroup,
+  TlsHelloOutcome,
+  TlsPostureObservation,
+  TlsProtocolVersion,
+  TlsVersionProbe,
+} from '../types.js';
+import {
+  buildNegotiationRequest,
+  interpretNegotiationAnswer,
+  type NegotiationRequest,
+  selectsTls,
+} from './negotiation.js';
+
+/**
+ * TLS posture: which versions, cipher suites and groups the server accepts, and what it answers
+ * each client profile's own ClientHello. Every hello goes on its own connection after a full
+ * X.224 negotiation, is written raw (src/wire) and the server's clear-text flight is read up to the
+ * ServerHello (or ServerKeyExchange when the group is wanted), then the connection is dropped.
+ * Pure parts (hello options, reading an answer, the peeling algorithm) are apart from the driver.
+ */
+
+// --- versions and suites -------------------------------------------------------------------------
+
+export const POSTURE_VERSIONS: readonly { readonly version: TlsProtocolVersion; readonly code: number }[] = [
+  { version: 'SSLv3', code: TlsVersion.SSL_3_0 },
+  { version: 'TLSv1', code: TlsVersion.TLS_1_0 },
+  { version: 'TLSv1.1', code: TlsVersion.TLS_1_1 },
+  { version: 'TLSv1.2', code: TlsVersion.TLS_1_2 },
+  { version: 'TLSv1.3', code: TlsVersion.TLS_1_3 },
+];
+
+export function versionLabel(code: number): TlsProtocolVersion | undefined {
+  return POSTURE_VERSIONS.find((entry) => entry.code === code)?.version;
+}
+
+const STRENGTH_ORDER: readonly CipherStrength[] = ['recommended', 'secure', 'weak', 'insecure'];
+
+/**
+ * RFC 5246 suites (SHA-256/384 MACs, AEAD) exist only from TLS 1.2 on; a server picking one in
+ * an older version is broken, so they are not offered there.
+ */
+function tls12Only(mac: string): boolean {
+  return mac === 'AEAD' || mac === 'SHA256' || mac === 'SHA384';
+}
+
+/**
+ * Every IANA suite that can be negotiated in `version` (signalling values excluded), strongest
+ * first: a server that follows the client's order then shows the order a good client would see.
+ */
+export function suitesForVersion(version: number): number[] {
+  const usable = CIPHER_SUITES.filter((suite) => {
+    if (suite.signaling) return false;
+    if (version >= TlsVersion.TLS_1_3) return suite.tls13;
+    if (suite.tls13) return false;
+    return version >= TlsVersion.TLS_1_2 || !tls12Only(suite.mac);
+  });
+  return usable
+    .map((suite, index) => ({ suite, index }))
+    .sort(
+      (a, b) =>
+        STRENGTH_ORDER.indexOf(a.suite.strength) - STRENGTH_ORDER.indexOf(b.suite.strength) ||
+        a.index - b.index,
+    )
+    .map(({ suite }) => suite.code);
+}
+
+/** Groups offered when enumerating: every registered one but the explicit-curve markers; TLS 1.2 only ECDHE curves. */
+export function groupsForVersion(version: number): number[] {
+  return NAMED_GROUPS.filter((group) =>
+    version >= TlsVersion.TLS_1_3 ? group.kind !== 'explicit' : group.kind === 'ecdhe',
+  ).map((group) => group.code);
+}
+
+/**
+ * The ClientHello for one enumeration probe: exactly `version`, these suites and groups. SSL 3.0
+ * hellos carry no extensions (as SSL 3.0 clients sent them). TLS 1.3 hellos carry an x25519 key
+ * share when x25519 is offered, else none, so the server names its group in a HelloRetryRequest.
+ */
+export function postureHello(
+  version: number,
+  cipherSuites: readonly number[],
+  groups?: readonly number[],
+): ClientHelloOptions {
+  const offeredGroups = groups ?? groupsForVersion(version);
+  return {
+    versions: [version],
+    cipherSuites,
+    ...(version === TlsVersion.SSL_3_0 ? { noExtensions: true } : { groups: offeredGroups }),
+    ...(version >= TlsVersion.TLS_1_3
+      ? { keyShareGroups: offeredGroups.includes(NamedGroupCode.x25519) ? [NamedGroupCode.x25519] : [] }
+      : {}),
+  };
+}
+
+// --- reading one answer ----------------------------------------------------------------------
+
+/** What one raw ClientHello got back: facts only. */
+export interface HelloAnswer {
+  readonly outcome: TlsHelloOutcome;
+  readonly versionCode?: number;
+  readonly cipherCode?: number;
+  /** TLS 1.3 key_share / HelloRetryRequest group, or the TLS 1.2 ServerKeyExchange curve. */
+  readonly groupCode?: number;
+  readonly helloRetryRequest?: boolean;
+  readonly alert?: { readonly code: number; readonly name: string };
+  readonly detail: string;
+}
+
+/** Whether the bytes so far answer the hello well enough to stop reading. */
+export function flightSettled(bytes: Uint8Array, wantKeyExchange: boolean): boolean {
+  const flight = readServerFlight(bytes);
+  if (flight.complete || flight.alert || flight.error) return true;
+  if (!flight.serverHello) return false;
+  return !wantKeyExchange || flight.serverKeyExchange !== undefined;
+}
+
+/**
+ * Pure: what the server's bytes (and how the read ended) say about one hello. Garbage, SSL 2.0
+ * style answers, truncated flights and alerts are all answers, never exceptions.
+ */
+export function interpretServerFlight(
+  bytes: Uint8Array,
+  ending: ReadResult['kind'] | 'settled',
+): HelloAnswer {
+  const flight = readServerFlight(bytes);
+  const summary = flight.serverHelloSummary;
+  if (flight.serverHello && summary) {
+    const cipherCode = flight.serverHello.cipherSuite;
+    const groupCode =
+      summary.keyShareGroup ??
+      (flight.serverKeyExchange?.kind === 'ecdhe' ? flight.serverKeyExchange.group : undefined);
+    const hrr = summary.helloRetryRequest;
+    return {
+      outcome: 'server-hello',
+      versionCode: summary.version,
+      cipherCode,
+      ...(groupCode !== undefined ? { groupCode } : {}),
+      ...(hrr ? { helloRetryRequest: true } : {}),
+      detail: `${hrr ? 'HelloRetryRequest' : 'ServerHello'} ${tlsVersionName(summary.version)} ${cipherSuiteName(cipherCode)}${groupCode !== undefined ? ` ${namedGroupName(groupCode)}` : ''}`,
+    };
+  }
+  if (flight.alert) {
+    const name = alertDescriptionName(flight.alert.description);
+    return {
+      outcome: 'alert',
+      alert: { code: flight.alert.description, name },
+      detail: `alert ${flight.alert.description} ${name}`,
+    };
+  }
+  if (flight.error) {
+    return { outcome: 'malformed', detail: `not a TLS answer: ${flight.error.message}` };
+  }
+  if (bytes[0] !== undefined && bytes[0] >= 0x80) {
+    return { outcome: 'malformed', detail: 'answered with an SSL 2.0 style record' };
+  }
+  switch (ending) {
+    case 'reset':
+      return { outcome: 'reset', detail: `reset after ${bytes.length} bytes` };
+    case 'timeout':
+      return { outcome: 'timeout', detail: `no complete answer in time (${bytes.length} bytes)` };
+    case 'malformed':
+      return { outcome: 'malformed', detail: `unreadable answer (${bytes.length} bytes)` };
+    default:
+      return {
+        outcome: 'closed',
+        detail: bytes.length === 0 ? 'closed without a byte' : `closed after ${bytes.length} bytes`,
+      };
+  }
+}
+
+/** True when the answer is a ServerHello in `version` with one of the offered suites. */
+export function acceptedIn(answer: HelloAnswer, version: number, offered: readonly number[]): boolean {
+  return (
+    answer.outcome === 'server-hello' &&
+    answer.versionCode === version &&
+    answer.cipherCode !== undefined &&
+    offered.includes(answer.cipherCode)
+  );
+}
+
+// --- the peeling algorithm -------------------------------------------------------------------
+
+/**
+ * Offers everything, takes what the server picked out, offers the rest, until the server picks
+ * nothing (or something not offered). Yields the server's choices in order, in picks + 1 asks.
+ * INVARIANT: terminates: each round removes one item or stops.
+ */
+export async function peel<T>(
+  offer: readonly T[],
+  ask: (rest: readonly T[]) => Promise<T | undefined>,
+  firstPick?: T,
+): Promise<T[]> {
+  const picked: T[] = [];
+  let rest = [...offer];
+  if (firstPick !== undefined && rest.includes(firstPick)) {
+    picked.push(firstPick);
+    rest = rest.filter((item) => item !== firstPick);
+  }
+  while (rest.length > 0) {
+    const choice = await ask(rest);
+    if (choice === undefined || !rest.includes(choice)) break;
+    picked.push(choice);
+    rest = rest.filter((item) => item !== choice);
+  }
+  return picked;
+}
+
+// --- the driver ------------------------------------------------------------------------------
+
+export interface HelloChannelOptions {
+  readonly address: string;
+  readonly port: number;
+  /** The X.224 request sent before each hello; its answer is read whole (and must select TLS). */
+  readonly request: NegotiationRequest;
+  readonly timeoutMs: number;
+  readonly limiter: Limiter;
+  /** performance.now() after which no hello starts and every read ends: the posture's time budget. */
+  readonly deadline?: number;
+}
+
+/** Upper bound on the clear-text flight read per hello: enough for a long certificate chain. */
+export const MAX_FLIGHT_BYTES = 64 * 1024;
+const MAX_FLIGHT_RECORDS = 32;
+
+/** Counts what one enumeration sent, for the observation and the benchmark. */
+export interface HelloCounters {
+  hellosSent: number;
+  connectionsOpened: number;
+}
+
+/**
+ * Sends one ClientHello on its own connection: connect, X.224 request, read the whole confirm,
+ * hello, read the flight until it settles (bounded by time and size), close.
+ */
+export async function sendHello(
+  channel: HelloChannelOptions,
+  hello: ClientHelloOptions,
+  counters: HelloCounters,
+  wantKeyExchange = false,
+): Promise<HelloAnswer> {
+  return channel.limiter.run(async () => {
+    const budget = () => Math.min(channel.timeoutMs, (channel.deadline ?? Number.POSITIVE_INFINITY) - performance.now());
+    if (budget() <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
+    const connect = await connectTcp(channel.address, channel.port, budget());
+    if (connect.kind === 'failed') {
+      return { outcome: 'connect-failed', detail: `${connect.error.code}: ${connect.error.message}` };
+    }
+    counters.connectionsOpened++;
+    const conversation = connect.conversation;
+    try {
+      conversation.write(buildNegotiationRequest(channel.request));
+      const confirm = interpretNegotiationAnswer(
+        channel.request,
+        await conversation.readFrame(tpktFrameLength, Math.max(1, budget())),
+      );
+      if (!selectsTls(confirm) || conversation.pendingBytes > 0) {
+        return { outcome: 'negotiation-refused', detail: `negotiation answer: ${confirm.outcome}` };
+      }
+      conversation.write(clientHelloRecord(hello));
+      counters.hellosSent++;
+      const deadline = performance.now() + Math.max(1, budget());
+      let received: Uint8Array = new Uint8Array(0);
+      let ending: ReadResult['kind'] | 'settled' = 'timeout';
+      for (let records = 0; records < MAX_FLIGHT_RECORDS; records++) {
+        const left = Math.max(1, deadline - performance.now());
+        const read = await conversation.readFrame(
+          tlsRecordFrameLength,
+          left,
+          MAX_FLIGHT_BYTES - received.length,
+        );
+        const chunk = read.kind === 'pdu' ? read.bytes : read.received;
+        received = concat(received, chunk);
+        if (read.kind !== 'pdu') {
+          ending = read.kind;
+          break;
+        }
+        if (flightSettled(received, wantKeyExchange) || received.length >= MAX_FLIGHT_BYTES) {
+          ending = 'settled';
+          break;
+        }
+      }
+      return interpretServerFlight(received, ending);
+    } finally {
+      conversation.close();
+    }
+  });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
+
+/** The TLS part of a client profile the simulation needs (structural, so any profile table fits). */
+export interface ClientHelloProfile {
+  readonly id: string;
+  readonly tls: {
+    readonly versions: readonly number[];
+    readonly cipherSuites: readonly number[];
+    readonly groups?: readonly number[];
+    readonly signatureAlgorithms?: readonly number[];
+  };
+}
+
+export interface PostureOptions extends HelloChannelOptions {
+  /** Enumerate versions, suites and groups (default true). */
+  readonly enumerate?: boolean;
+  /** Send each profile's own hello. */
+  readonly clients?: readonly ClientHelloProfile[];
+  readonly serverName?: string;
+}
+
+interface VersionResult {
+  readonly probe: TlsVersionProbe;
+  readonly ciphers: TlsAcceptedCipher[];
+}
+
+async function enumerateVersion(
+  options: PostureOptions,
+  counters: HelloCounters,
+  entry: (typeof POSTURE_VERSIONS)[number],
+): Promise<VersionResult> {
+  const offer = suitesForVersion(entry.code);
+  let lastAnswer: HelloAnswer | undefined;
+  const groups = new Map<number, number>();
+  const picks = await peel(offer, async (rest) => {
+    const answer = await sendHello(options, postureHello(entry.code, rest), counters);
+    lastAnswer = answer;
+    if (!acceptedIn(answer, entry.code, rest)) return undefined;
+    if (answer.groupCode !== undefined) groups.set(answer.cipherCode!, answer.groupCode);
+    return answer.cipherCode;
+  });
+  let preference: TlsVersionProbe['preference'];
+  if (picks.length >= 2) {
+    const reversed = [picks[1]!, picks[0]!];
+    const answer = await sendHello(options, postureHello(entry.code, reversed), counters);
+    if (acceptedIn(answer, entry.code, reversed))
+      preference = answer.cipherCode === picks[0] ? 'server' : 'client';
+  }
+  const ciphers = picks.map((code, index) => {
+    const group = groups.get(code);
+    return {
+      version: entry.version,
+      code,
+      name: cipherSuiteName(code),
+      rank: index + 1,
+      ...(group !== undefined ? { group: namedGroupName(group) } : {}),
+    };
+  });
+  return {
+    probe: {
+      version: entry.version,
+      accepted: picks.length > 0,
+      ...(preference ? { preference } : {}),
+      ...(lastAnswer ? { answer: lastAnswer.detail, outcome: lastAnswer.outcome } : {}),
+    },
+    ciphers,
+  };
+}
+
+/**
+ * Groups for one version, peeled like the suites. TLS 1.3 names its group in key_share or a
+ * HelloRetryRequest; TLS 1.2 in the ServerKeyExchange of an ECDHE suite.
+ */
+async function enumerateGroups(
+  options: PostureOptions,
+  counters: HelloCounters,
+  entry: (typeof POSTURE_VERSIONS)[number],
+): Promise<TlsAcceptedGroup[]> {
+  const suites =
+    entry.code >= TlsVersion.TLS_1_3
+      ? suitesForVersion(entry.code)
+      : suitesForVersion(entry.code).filter((code) => cipherSuiteByCode(code)?.keyExchange === 'ECDHE');
+  const wantKeyExchange = entry.code < TlsVersion.TLS_1_3;
+  const picks = await peel(groupsForVersion(entry.code), async (rest) => {
+    const answer = await sendHello(
+      options,
+      postureHello(entry.code, suites, rest),
+      counters,
+      wantKeyExchange,
+    );
+    if (!acceptedIn(answer, entry.code, suites)) return undefined;
+    return answer.groupCode;
+  });
+  return picks.map((code) => ({ version: entry.version, code, name: namedGroupName(code) }));
+}
+
+/** A key naming what a profile's hello puts on the wire, so identical hellos are sent once. */
+export function helloKey(profile: ClientHelloProfile): string {
+  const { versions, cipherSuites, groups, signatureAlgorithms } = profile.tls;
+  return JSON.stringify([versions, cipherSuites, groups ?? null, signatureAlgorithms ?? null]);
+}
+
+export function clientHelloOptions(profile: ClientHelloProfile, serverName?: string): ClientHelloOptions {
+  const { versions, cipherSuites, groups, signatureAlgorithms } = profile.tls;
+  return {
+    versions,
+    cipherSuites,
+    ...(groups ? { groups } : {}),
+    ...(signatureAlgorithms ? { signatureAlgorithms } : {}),
+    ...(serverName ? { serverName } : {}),
+  };
+}
+
+export function clientAnswer(profile: string, answer: HelloAnswer): ClientHelloAnswer {
+  const version =
+    answer.versionCode !== undefined
+      ? (versionLabel(answer.versionCode) ?? tlsVersionName(answer.versionCode))
+      : undefined;
+  return {
+    profile,
+    outcome: answer.outcome,
+    ...(version !== undefined ? { version, versionCode: answer.versionCode } : {}),
+    ...(answer.cipherCode !== undefined
+      ? { cipherCode: answer.cipherCode, cipher: cipherSuiteName(answer.cipherCode) }
+      : {}),
+    ...(answer.groupCode !== undefined ? { group: namedGroupName(answer.groupCode) } : {}),
+    ...(answer.helloRetryRequest ? { helloRetryRequest: true } : {}),
+    ...(answer.alert ? { alert: answer.alert } : {}),
+    detail: answer.detail,
+  };
+}
+
+async function simulateClients(
+  options: PostureOptions,
+  counters: HelloCounters,
+  profiles: readonly ClientHelloProfile[],
+): Promise<ClientHelloAnswer[]> {
+  const byKey = new Map<string, Promise<HelloAnswer>>();
+  for (const profile of profiles) {
+    const key = helloKey(profile);
+    if (byKey.has(key)) continue;
+    const empty = profile.tls.versions.length === 0 || profile.tls.cipherSuites.length === 0;
+    byKey.set(
+      key,
+      empty
+        ? Promise.resolve({
+            outcome: 'not-sent',
+            detail: 'the profile offers no TLS version or cipher suite',
+          })
+        : sendHello(options, clientHelloOptions(profile, options.serverName), counters),
+    );
+  }
+  return Promise.all(
+    profiles.map(async (profile) => clientAnswer(profile.id, await byKey.get(helloKey(profile))!)),
+  );
+}
+
+/**
+ * Versions, suites (in the server's order) and groups, plus the client profiles' answers. All
+ * chains run at once; the limiter keeps the connections to the per-host cap.
+ */
+export async function probeTlsPosture(options: PostureOptions): Promise<TlsPostureObservation> {
+  const counters: HelloCounters = { hellosSent: 0, connectionsOpened: 0 };
+  const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+  const enumerate = options.enumerate ?? true;
+  const groupVersions = POSTURE_VERSIONS.filter((entry) => entry.code >= TlsVersion.TLS_1_2);
+  const [versionResults, groupResults, clients] = await Promise.all([
+    enumerate ? Promise.all(POSTURE_VERSIONS.map((entry) => enumerateVersion(options, counters, entry))) : [],
+    enumerate ? Promise.all(groupVersions.map((entry) => enumerateGroups(options, counters, entry))) : [],
+    simulateClients(options, counters, options.clients ?? []),
+  ]);
+  return {
+    underProtocol: options.request.label,
+    versions: versionResults.map((result) => result.probe),
+    ciphers: versionResults.flatMap((result) => result.ciphers),
+    groups: groupResults.flat(),
+    ...(options.clients ? { clients } : {}),
+    hellosSent: counters.hellosSent,
+    connectionsOpened: counters.connectionsOpened,
+    ...(performance.now() >= deadline ? { budgetSpent: true } : {}),
+  };
+}
+
+/** A client profile's hello: its default versions, TLS 1.3 suites then older suites, groups, signature schemes. */
+export function helloProfileOf(profile: ClientProfile): ClientHelloProfile {
+  const versions = profile.tls.versions.flatMap((name) =>
+    POSTURE_VERSIONS.filter((entry) => entry.version === name).map((entry) => entry.code),
+  );
+  const { groups, signatureAlgorithms } = profile.tls;
+  return {
+    id: profile.id,
+    tls: {
+      versions,
+      cipherSuites: [...profile.tls.tls13CipherSuites, ...profile.tls.cipherSuites],
+      ...(groups.length > 0 ? { groups } : {}),
+      ...(signatureAlgorithms.length > 0 ? { signatureAlgorithms } : {}),
+    },
+  };
+}
+
+/** One line for the stage ladder: versions accepted, suites, hellos. */
+export function postureSummary(observation: TlsPostureObservation): string {
+  const accepted = observation.versions.filter((entry) => entry.accepted).map((entry) => entry.version);
+  const versions = accepted.length > 0 ? accepted.join(', ') : 'no version accepted';
+  return `${versions}; ${observation.ciphers.length} cipher suites, ${observation.groups?.length ?? 0} groups (${observation.hellosSent ?? 0} hellos)`;
+}
