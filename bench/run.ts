@@ -44,7 +44,10 @@ interface Tool {
   summarise(output: string): string;
 }
 
-function run(command: string, args: string[]): Promise<{ output: string; ms: number; startedAt: number; endedAt: number }> {
+function run(
+  command: string,
+  args: string[],
+): Promise<{ output: string; ms: number; startedAt: number; endedAt: number }> {
   return new Promise((resolve) => {
     const startedAt = Date.now();
     const started = performance.now();
@@ -56,7 +59,9 @@ function run(command: string, args: string[]): Promise<{ output: string; ms: num
     child.stderr.on('data', (chunk) => {
       output += chunk;
     });
-    child.on('close', () => resolve({ output, ms: performance.now() - started, startedAt, endedAt: Date.now() }));
+    child.on('close', () =>
+      resolve({ output, ms: performance.now() - started, startedAt, endedAt: Date.now() }),
+    );
   });
 }
 
@@ -70,7 +75,9 @@ const TOOLS: readonly Tool[] = [
         const document = JSON.parse(output);
         const tls = document.server?.tls;
         const versions = tls?.versions
-          ? tls.versions.filter((entry: { accepted: boolean }) => entry.accepted).map((entry: { version: string }) => entry.version)
+          ? tls.versions
+              .filter((entry: { accepted: boolean }) => entry.accepted)
+              .map((entry: { version: string }) => entry.version)
           : tls?.version
             ? [tls.version]
             : [];
@@ -152,10 +159,17 @@ async function main(): Promise<number> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   try {
-    servers.push({ label: 'xrdp (default: TLS 1.2/1.3)', server: await startXrdp({ address: await addressAllocator.next() }) });
+    servers.push({
+      label: 'xrdp (default: TLS 1.2/1.3)',
+      server: await startXrdp({ address: await addressAllocator.next() }),
+    });
     servers.push({
       label: 'xrdp (TLS 1.0 only)',
-      server: await startXrdp({ address: await addressAllocator.next(), sslProtocols: 'TLSv1', tlsCiphers: 'DEFAULT@SECLEVEL=0' }),
+      server: await startXrdp({
+        address: await addressAllocator.next(),
+        sslProtocols: 'TLSv1',
+        tlsCiphers: 'DEFAULT@SECLEVEL=0',
+      }),
     });
     servers.push({
       label: 'FreeRDP shadow (NLA)',
@@ -193,19 +207,34 @@ async function main(): Promise<number> {
     });
     const addressOf = new Map(servers.map(({ label, server }) => [label, server.host]));
     const lines: string[] = [];
-    lines.push(`Command: npm run bench (rounds: ${ROUNDS}, alternating; medians; Node start-up included)`, '');
-    lines.push('| server | tool | median wall time | ratio ours/peer | connections | ClientHellos | what it reported |');
+    lines.push(
+      `Command: npm run bench (rounds: ${ROUNDS}, alternating; medians; Node start-up included)`,
+      '',
+    );
+    lines.push(
+      '| server | tool | median wall time | ratio ours/peer | connections | ClientHellos | what it reported |',
+    );
     lines.push('| --- | --- | --- | --- | --- | --- | --- |');
     for (const { label } of servers) {
-      const ours = median(runs.filter((entry) => entry.tool === 'rdp-doctor' && entry.server === label).map((entry) => entry.ms));
+      const ours = median(
+        runs
+          .filter((entry) => entry.tool === 'rdp-doctor' && entry.server === label)
+          .map((entry) => entry.ms),
+      );
       for (const tool of tools) {
         const mine = runs.filter((entry) => entry.tool === tool.name && entry.server === label);
         const ms = median(mine.map((entry) => entry.ms));
         const counts = mine.map((entry) => {
           const inWindow = connections.filter(
-            (connection) => connection.server === addressOf.get(label) && connection.at >= entry.startedAt - 5 && connection.at <= entry.endedAt + 5,
+            (connection) =>
+              connection.server === addressOf.get(label) &&
+              connection.at >= entry.startedAt - 5 &&
+              connection.at <= entry.endedAt + 5,
           );
-          return { connections: inWindow.length, hellos: inWindow.reduce((sum, connection) => sum + connection.hellos, 0) };
+          return {
+            connections: inWindow.length,
+            hellos: inWindow.reduce((sum, connection) => sum + connection.hellos, 0),
+          };
         });
         const ratio = tool.name === 'rdp-doctor' ? '1.00' : (ours / ms).toFixed(2);
         lines.push(

@@ -15,7 +15,9 @@ function usageLine(spec: CommandSpec): string {
     const name = `${argument.name}${argument.variadic ? '...' : ''}`;
     return argument.required ? name : `[${name}]`;
   });
-  return ['rdp-doctor', spec.name, ...args, spec.options.length || spec.json ? '[options]' : ''].filter(Boolean).join(' ');
+  return ['rdp-doctor', spec.name, ...args, spec.options.length || spec.json ? '[options]' : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 function optionRows(spec: CommandSpec): string[] {
@@ -31,7 +33,12 @@ function optionRows(spec: CommandSpec): string[] {
 export function renderUsage(): string {
   const parts: string[] = [BEGIN, ''];
   for (const spec of COMMANDS) {
-    parts.push(`### \`rdp-doctor ${spec.name}\``, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, '');
+    parts.push(
+      `### \`rdp-doctor ${spec.name}\``,
+      '',
+      `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+      '',
+    );
     parts.push('```', usageLine(spec), '```', '');
     const rows = optionRows(spec);
     if (rows.length) parts.push('| option | meaning |', '| --- | --- |', ...rows, '');

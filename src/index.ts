@@ -2,13 +2,18 @@
  * rdp-doctor as a library: probe an endpoint, judge observations, run lab scenarios.
  * The CLI (src/cli) is a thin layer over these.
  */
-export { type Diagnosis, type DiagnoseOptions, diagnose, judge } from './diagnosis.js';
-export { type ProbeOptions, runProbe } from './probe/run-probe.js';
-export type * from './probe/types.js';
-export { buildDiagnoseDocument, DIAGNOSE_SCHEMA_VERSION, type DiagnoseDocument } from './report/diagnose-json.js';
-export { type Evaluation, evaluateRules } from './rules/engine.js';
-export type * from './rules/types.js';
-export { ALL_FINDING_IDS, DIAGNOSE_FINDING_IDS, EVENT_FINDING_IDS } from './rules/finding-ids.js';
+
+export { main } from './cli/main.js';
+export { type DiagnoseOptions, type Diagnosis, diagnose, judge } from './diagnosis.js';
 export { LAB_SCENARIOS, type LabScenario } from './lab/scenarios.js';
 export { type LabServer, startLabServer } from './lab/server.js';
-export { main } from './cli/main.js';
+export { type ProbeOptions, runProbe } from './probe/run-probe.js';
+export type * from './probe/types.js';
+export {
+  buildDiagnoseDocument,
+  DIAGNOSE_SCHEMA_VERSION,
+  type DiagnoseDocument,
+} from './report/diagnose-json.js';
+export { type Evaluation, evaluateRules } from './rules/engine.js';
+export { ALL_FINDING_IDS, DIAGNOSE_FINDING_IDS, EVENT_FINDING_IDS } from './rules/finding-ids.js';
+export type * from './rules/types.js';

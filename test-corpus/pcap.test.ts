@@ -32,12 +32,27 @@ describe('pcap corpus', () => {
       assert.equal(capture.format, fact(file, 'File type')?.endsWith('pcapng') ? 'pcapng' : 'pcap');
       const ours = new Set<string>();
       for (const connection of tcpStreams(capture)) {
-        ours.add([`${connection.client.address}:${connection.client.port}`, `${connection.server.address}:${connection.server.port}`].sort().join(' '));
+        ours.add(
+          [
+            `${connection.client.address}:${connection.client.port}`,
+            `${connection.server.address}:${connection.server.port}`,
+          ]
+            .sort()
+            .join(' '),
+        );
       }
       for (const datagram of udpDatagrams(capture)) {
-        ours.add([`${datagram.source.address}:${datagram.source.port}`, `${datagram.destination.address}:${datagram.destination.port}`].sort().join(' '));
+        ours.add(
+          [
+            `${datagram.source.address}:${datagram.source.port}`,
+            `${datagram.destination.address}:${datagram.destination.port}`,
+          ]
+            .sort()
+            .join(' '),
+        );
       }
-      for (const conversation of conversations(file)) assert.ok(ours.has(conversation), `${conversation} not found`);
+      for (const conversation of conversations(file))
+        assert.ok(ours.has(conversation), `${conversation} not found`);
     });
   }
 });

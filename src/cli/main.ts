@@ -15,7 +15,10 @@ class CommandFinished extends Error {
 }
 
 function oneLine(message: string): string {
-  return message.replace(/^error:\s*/i, '').split('\n')[0]!.trim();
+  return message
+    .replace(/^error:\s*/i, '')
+    .split('\n')[0]!
+    .trim();
 }
 
 function buildCommand(program: Command, spec: CommandSpec, io: CliIo): void {
@@ -41,13 +44,18 @@ function buildCommand(program: Command, spec: CommandSpec, io: CliIo): void {
   }
   if (spec.json) command.option('--json', 'print one JSON document on stdout instead of text');
   if (spec.examples?.length) {
-    command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
+    command.addHelpText(
+      'after',
+      `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`,
+    );
   }
   command.action(async (...actionArgs: unknown[]) => {
     // commander passes the positional arguments, then the options object, then the command.
-    const positional = actionArgs.slice(0, spec.arguments.length).flatMap((value) =>
-      value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string],
-    );
+    const positional = actionArgs
+      .slice(0, spec.arguments.length)
+      .flatMap((value) =>
+        value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string],
+      );
     const options = (actionArgs[spec.arguments.length] ?? {}) as Record<string, unknown>;
     const json = Boolean(options[optionKey('json')]);
     const colors = colorsFor(io.stdoutIsTty && !json, io.env);
@@ -102,7 +110,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return ExitCode.USAGE;
     }
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
         return ExitCode.OK;
       }
       // commander wraps errors thrown by our option parsers; unwrap to keep the one-line message.

@@ -14,7 +14,8 @@ const HOSTNAME_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 export function parsePort(raw: string, what = 'port'): number {
   if (!/^\d+$/.test(raw)) throw new UsageError(`invalid ${what} '${raw}': expected a number from 1 to 65535`);
   const port = Number(raw);
-  if (port < 1 || port > 65535) throw new UsageError(`invalid ${what} '${raw}': expected a number from 1 to 65535`);
+  if (port < 1 || port > 65535)
+    throw new UsageError(`invalid ${what} '${raw}': expected a number from 1 to 65535`);
   return port;
 }
 
@@ -34,10 +35,12 @@ function validateHost(host: string, original: string): string {
  */
 export function parseHostPort(raw: string, defaultPort = DEFAULT_RDP_PORT): HostTarget {
   const text = raw.trim();
-  if (text === '') throw new UsageError('missing host: give a host name or IP address, e.g. rdp01.example.com');
+  if (text === '')
+    throw new UsageError('missing host: give a host name or IP address, e.g. rdp01.example.com');
   if (text.startsWith('[')) {
     const match = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-    if (!match || isIP(match[1]!) !== 6) throw new UsageError(`invalid host '${raw}': bad bracketed IPv6 address`);
+    if (!match || isIP(match[1]!) !== 6)
+      throw new UsageError(`invalid host '${raw}': bad bracketed IPv6 address`);
     return { host: match[1]!, port: match[2] !== undefined ? parsePort(match[2]) : defaultPort };
   }
   const colons = text.split(':').length - 1;

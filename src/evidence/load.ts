@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isDecodeError } from '../wire/errors.js';
-import { eventRecordFromXml } from './evtx/event.js';
-import { readEvtxFile } from './evtx/parse.js';
+import { readEvtxEvents } from './evtx/parse.js';
 import { decodeText, ExportFormatError } from './text-export.js';
 import type { EventRecord, EvidenceFileSummary, EvidenceKind } from './types.js';
 
@@ -38,9 +37,7 @@ export async function loadEvidence(path: string): Promise<LoadedEvidence> {
   try {
     if (kind === 'evtx') {
       const events: EventRecord[] = [];
-      const result = await readEvtxFile(path, (record) =>
-        events.push(eventRecordFromXml(record.event, record.recordId)),
-      );
+      const result = await readEvtxEvents(path, (event) => events.push(event));
       return {
         file: {
           path,

@@ -13,7 +13,6 @@ import {
   NTLMSSP_REVISION_W2K3,
   NtlmFlag,
 } from '../wire/ntlm.js';
-import { encodeTsRequest, tsRequestFrameLength } from '../wire/ts-request.js';
 import {
   type NegFailure,
   NegFailureCode,
@@ -22,9 +21,16 @@ import {
   Protocol,
 } from '../wire/rdp-neg.js';
 import { tpktFrameLength } from '../wire/tpkt.js';
+import { encodeTsRequest, tsRequestFrameLength } from '../wire/ts-request.js';
 import { type ConnectionRequest, decodeConnectionRequest, encodeConnectionConfirm } from '../wire/x224.js';
 import { labCertificate } from './certificates.js';
-import { type CredsspBehaviour, findScenario, type LabScenario, type NegotiationAnswer, type TlsBehaviour } from './scenarios.js';
+import {
+  type CredsspBehaviour,
+  findScenario,
+  type LabScenario,
+  type NegotiationAnswer,
+  type TlsBehaviour,
+} from './scenarios.js';
 import { fatalAlertRecord, peekClientHello } from './tls-record.js';
 
 /** What the lab saw, counted as it happens (the object is live). */
@@ -407,7 +413,9 @@ class Connection {
 
   private credssp(): CredsspBehaviour | undefined {
     const behaviour = this.scenario.behaviour;
-    return behaviour.kind === 'negotiate' && behaviour.tls?.kind === 'handshake' ? behaviour.tls.credssp : undefined;
+    return behaviour.kind === 'negotiate' && behaviour.tls?.kind === 'handshake'
+      ? behaviour.tls.credssp
+      : undefined;
   }
 }
 

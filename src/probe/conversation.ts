@@ -8,9 +8,19 @@ import type { NetworkErrorInfo } from './types.js';
 export type ReadResult =
   | { readonly kind: 'pdu'; readonly bytes: Uint8Array; readonly ms: number }
   | { readonly kind: 'closed'; readonly received: Uint8Array; readonly ms: number }
-  | { readonly kind: 'reset'; readonly received: Uint8Array; readonly error: NetworkErrorInfo; readonly ms: number }
+  | {
+      readonly kind: 'reset';
+      readonly received: Uint8Array;
+      readonly error: NetworkErrorInfo;
+      readonly ms: number;
+    }
   | { readonly kind: 'timeout'; readonly received: Uint8Array; readonly ms: number }
-  | { readonly kind: 'malformed'; readonly received: Uint8Array; readonly error: DecodeError; readonly ms: number };
+  | {
+      readonly kind: 'malformed';
+      readonly received: Uint8Array;
+      readonly error: DecodeError;
+      readonly ms: number;
+    };
 
 export type ConnectResult =
   | { readonly kind: 'connected'; readonly conversation: Conversation; readonly ms: number }
@@ -35,7 +45,12 @@ export function connectTcp(address: string, port: number, timeoutMs: number): Pr
       socket.destroy();
       finish({
         kind: 'failed',
-        error: { code: ProbeErrorCode.CONNECT_TIMEOUT, message: `no answer within ${timeoutMs} ms`, addresses: [address], timeoutMs },
+        error: {
+          code: ProbeErrorCode.CONNECT_TIMEOUT,
+          message: `no answer within ${timeoutMs} ms`,
+          addresses: [address],
+          timeoutMs,
+        },
         ms: performance.now() - started,
       });
     }, timeoutMs);
@@ -44,7 +59,11 @@ export function connectTcp(address: string, port: number, timeoutMs: number): Pr
     );
     socket.once('error', (error) => {
       socket.destroy();
-      finish({ kind: 'failed', error: normaliseNetworkError(error, timeoutMs), ms: performance.now() - started });
+      finish({
+        kind: 'failed',
+        error: normaliseNetworkError(error, timeoutMs),
+        ms: performance.now() - started,
+      });
     });
   });
 }
@@ -87,14 +106,19 @@ export class Conversation {
    * Reads until `frame` reports a complete frame, the peer closes or resets, the timeout passes,
    * or more than `maxBytes` arrive. The frame is removed from the buffer; extra bytes stay.
    */
-  async readFrame(frame: (bytes: Uint8Array) => FrameLength, timeoutMs: number, maxBytes = DEFAULT_MAX_READ_BYTES): Promise<ReadResult> {
+  async readFrame(
+    frame: (bytes: Uint8Array) => FrameLength,
+    timeoutMs: number,
+    maxBytes = DEFAULT_MAX_READ_BYTES,
+  ): Promise<ReadResult> {
     const started = performance.now();
     const deadline = started + timeoutMs;
     for (;;) {
       const ms = performance.now() - started;
       if (this.buffer.length > 0) {
         const length = frame(this.buffer);
-        if (length.kind === 'malformed') return { kind: 'malformed', received: this.take(this.buffer.length), error: length.error, ms };
+        if (length.kind === 'malformed')
+          return { kind: 'malformed', received: this.take(this.buffer.length), error: length.error, ms };
         if (length.kind === 'length' && this.buffer.length >= length.length) {
           return { kind: 'pdu', bytes: this.take(length.length), ms };
         }
@@ -109,7 +133,8 @@ export class Conversation {
           return { kind: 'malformed', received: this.take(this.buffer.length), error, ms };
         }
       }
-      if (this.failure) return { kind: 'reset', received: this.take(this.buffer.length), error: this.failure, ms };
+      if (this.failure)
+        return { kind: 'reset', received: this.take(this.buffer.length), error: this.failure, ms };
       if (this.ended) return { kind: 'closed', received: this.take(this.buffer.length), ms };
       const left = deadline - performance.now();
       if (left <= 0) return { kind: 'timeout', received: this.take(this.buffer.length), ms };

@@ -39,7 +39,9 @@ const REASON_BY_CODE: Readonly<Record<string, FailureReason>> = {
 export function normaliseNetworkError(error: unknown, timeoutMs?: number): NetworkErrorInfo {
   const nodeError = error as NodeSystemError;
   const inner = Array.isArray(nodeError?.errors) ? (nodeError.errors as NodeSystemError[]) : [];
-  const addresses = inner.map((item) => item.address).filter((address): address is string => Boolean(address));
+  const addresses = inner
+    .map((item) => item.address)
+    .filter((address): address is string => Boolean(address));
   const code =
     nodeError?.code ??
     inner.find((item) => item.code === 'ECONNREFUSED')?.code ??
@@ -59,7 +61,9 @@ export function reasonFor(info: NetworkErrorInfo): FailureReason {
 }
 
 /** The failure reason for a stage whose exchange ended without a usable answer. */
-export function reasonForExchangeEnd(outcome: 'closed' | 'reset' | 'timeout' | 'malformed' | string): FailureReason {
+export function reasonForExchangeEnd(
+  outcome: 'closed' | 'reset' | 'timeout' | 'malformed' | string,
+): FailureReason {
   switch (outcome) {
     case 'timeout':
       return 'timeout';

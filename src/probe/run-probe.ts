@@ -152,7 +152,7 @@ export async function runProbe(
     usedAddress && !resolved.observation.literal
       ? reverseLookup(usedAddress, Math.min(timeoutMs, 1000))
       : Promise.resolve([]);
-  if (!kept || kept.result.kind !== 'connected') {
+  if (kept?.result.kind !== 'connected') {
     const first = perAddress[0]!;
     result.dns = report(dnsAttempt(resolved.observation, [], dnsStarted, tcpStarted));
     result.tcp = report({
@@ -271,6 +271,10 @@ export async function runProbe(
 
   // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
   const tlsLabel = ['modern', 'hybrid-ex', 'ssl'].find((label) => conversations.has(label));
+  let handshakeDone: () => void = () => {};
+  const handshakeSettled = new Promise<void>((resolve) => {
+    handshakeDone = resolve;
+  });
   const tlsWork = (async () => {
     if (!tlsLabel) {
       const because = anyAnswer ? 'the server selected no TLS-based protocol' : 'negotiation failed';
@@ -287,6 +291,7 @@ export async function runProbe(
       alertName: options.alertName ?? ((code) => `alert ${code}`),
       ...(isHostName(target.host) ? { servername: target.host } : {}),
     });
+    handshakeDone();
     const tlsObservation = handshake.observation;
     result.tls = report({
       stage: 'tls',
@@ -366,6 +371,8 @@ export async function runProbe(
   // 4b. TLS posture: raw hellos on their own connections, alongside the handshake above.
   const postureWork = (async () => {
     if (options.tlsPosture === false) return;
+    // After the client-like handshake, so its timing is not disturbed by dozens of hellos.
+    await handshakeSettled;
     const postureLabel = ['ssl', 'modern', 'hybrid-ex', 'hybrid'].find((label) =>
       probes.some((probe) => probe.label === label && selectsTls(probe)),
     );
@@ -411,14 +418,16 @@ export async function runProbe(
     result.tlsPosture = report({
       stage: 'tls',
       status: usable ? 'ok' : 'failed',
-      ...(usable ? {} : { reason: observation.budgetSpent ? ('timeout' as const) : ('protocol-error' as const) }),
+      ...(usable
+        ? {}
+        : { reason: observation.budgetSpent ? ('timeout' as const) : ('protocol-error' as const) }),
       observation,
       ms: elapsed(postureStarted),
       summary: postureSummary(observation),
     });
   })();
 
-  await Promise.all([tlsWork, rdpWork, postureWork]);
+  await Promise.all([tlsWork.finally(() => handshakeDone()), rdpWork, postureWork]);
   for (const label of [...conversations.keys()]) releaseKept(label);
   return result;
 }

@@ -16,7 +16,8 @@ export function verdictFor(findings: readonly Finding[]): string {
   if (errors.length > 0) {
     const top = errors[0]!;
     const code = clientErrorLabel(top);
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+    const more =
+      errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
     return `${code ? `Connections fail with ${code}` : 'Connections fail'}: ${lowerFirst(top.title)}${more}.`;
   }
   const warnings = findings.filter((finding) => finding.severity === 'warning');
@@ -26,6 +27,7 @@ export function verdictFor(findings: readonly Finding[]): string {
   return 'No problems found: a default client should connect.';
 }
 
+/** Lower-cases a leading article so a title reads inside a sentence; names keep their capitals. */
 function lowerFirst(text: string): string {
-  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+  return /^(The|A|An|Something|Every|No) /.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }

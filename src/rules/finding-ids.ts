@@ -64,7 +64,9 @@ export type DiagnoseFindingId = (typeof DIAGNOSE_FINDING_IDS)[number];
 export type EventFindingId = (typeof EVENT_FINDING_IDS)[number];
 export type FindingId = DiagnoseFindingId | EventFindingId;
 
-export const ALL_FINDING_IDS: readonly FindingId[] = [...new Set<FindingId>([...DIAGNOSE_FINDING_IDS, ...EVENT_FINDING_IDS])];
+export const ALL_FINDING_IDS: readonly FindingId[] = [
+  ...new Set<FindingId>([...DIAGNOSE_FINDING_IDS, ...EVENT_FINDING_IDS]),
+];
 
 export function isFindingId(value: string): value is FindingId {
   return (ALL_FINDING_IDS as readonly string[]).includes(value);

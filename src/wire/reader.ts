@@ -138,6 +138,7 @@ export class ByteReader {
   }
 
   expectEnd(field = 'trailing'): void {
-    if (this.remaining !== 0) this.fail('invalid-field', field, `${this.remaining} unexpected trailing byte(s)`);
+    if (this.remaining !== 0)
+      this.fail('invalid-field', field, `${this.remaining} unexpected trailing byte(s)`);
   }
 }

@@ -36,7 +36,8 @@ export function decodeTpkt(bytes: Uint8Array, base = 0): Tpkt {
   }
   reader.u8('reserved');
   const length = reader.u16be('length');
-  if (length < TPKT_MIN_LENGTH) reader.fail('invalid-field', 'length', `${length} is below ${TPKT_MIN_LENGTH}`, 2);
+  if (length < TPKT_MIN_LENGTH)
+    reader.fail('invalid-field', 'length', `${length} is below ${TPKT_MIN_LENGTH}`, 2);
   if (length !== bytes.length) {
     reader.fail(
       length > bytes.length ? 'not-enough-bytes' : 'invalid-field',

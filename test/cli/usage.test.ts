@@ -44,15 +44,30 @@ describe('target and number parsing', () => {
   for (const [raw, host, port] of good) {
     it(`parses ${raw}`, () => assert.deepEqual(parseHostPort(raw), { host, port }));
   }
-  const bad = ['', 'bad host', 'host:0', 'host:65536', 'host:abc', 'host:', '[::1', '[nothex]:1', 'a..b', '-a.com', ':3389', 'x'.repeat(64)];
+  const bad = [
+    '',
+    'bad host',
+    'host:0',
+    'host:65536',
+    'host:abc',
+    'host:',
+    '[::1',
+    '[nothex]:1',
+    'a..b',
+    '-a.com',
+    ':3389',
+    'x'.repeat(64),
+  ];
   for (const raw of bad) {
     it(`rejects host '${raw}'`, () => assert.throws(() => parseHostPort(raw), { name: 'UsageError' }));
   }
   it('rejects ports outside 1..65535', () => {
-    for (const raw of ['0', '65536', '-1', '1.5', '']) assert.throws(() => parsePort(raw), { name: 'UsageError' });
+    for (const raw of ['0', '65536', '-1', '1.5', ''])
+      assert.throws(() => parsePort(raw), { name: 'UsageError' });
   });
   it('rejects negative and non-numeric timeouts', () => {
-    for (const raw of ['-1', 'abc', '1.5', '', '1e3']) assert.throws(() => parseMilliseconds(raw), { name: 'UsageError' });
+    for (const raw of ['-1', 'abc', '1.5', '', '1e3'])
+      assert.throws(() => parseMilliseconds(raw), { name: 'UsageError' });
     assert.equal(parseMilliseconds('0'), 0);
     assert.equal(parseMilliseconds('2500'), 2500);
   });

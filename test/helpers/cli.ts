@@ -27,5 +27,10 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
 /** Asserts the run failed with exit 2 and exactly one line on stderr, no stack trace. */
 export function isOneLineUsageError(run: CliRun): boolean {
   const lines = run.stderr.trimEnd().split('\n');
-  return run.code === 2 && lines.length === 1 && !/\bat .+:\d+:\d+/.test(run.stderr) && lines[0]!.startsWith('rdp-doctor: ');
+  return (
+    run.code === 2 &&
+    lines.length === 1 &&
+    !/\bat .+:\d+:\d+/.test(run.stderr) &&
+    lines[0]!.startsWith('rdp-doctor: ')
+  );
 }

@@ -28,8 +28,14 @@ after(async () => {
   await Promise.all(servers.map((server) => server.stop()));
 });
 
-async function diagnoseServer(server: RunningServer, options: { timeoutMs?: number; expectedName?: string } = {}) {
-  return diagnose({ host: server.host, port: server.port }, { timeoutMs: options.timeoutMs ?? 3000, ...options });
+async function diagnoseServer(
+  server: RunningServer,
+  options: { timeoutMs?: number; expectedName?: string } = {},
+) {
+  return diagnose(
+    { host: server.host, port: server.port },
+    { timeoutMs: options.timeoutMs ?? 3000, ...options },
+  );
 }
 
 const ids = (diagnosis: Diagnosis) => diagnosis.document.findings.map((finding) => finding.id);
@@ -48,7 +54,11 @@ describe('diagnose against real xrdp servers', { skip: missingBinaries('xrdp') }
     const server = await track(startXrdp({ address: await addressAllocator.next() }));
     const diagnosis = await diagnoseServer(server);
     assert.deepEqual(errorIds(diagnosis), [], JSON.stringify(diagnosis.document.findings, null, 1));
-    expectFindings(diagnosis, ['nla-not-required', 'standard-rdp-security-allowed'], ['tls-legacy-only', 'tls-cert-expired']);
+    expectFindings(
+      diagnosis,
+      ['nla-not-required', 'standard-rdp-security-allowed'],
+      ['tls-legacy-only', 'tls-cert-expired'],
+    );
     const tls = diagnosis.observations.tls?.observation;
     assert.equal(tls?.outcome, 'established');
     assert.match(tls?.version ?? '', /TLSv1\.[23]/);
@@ -56,7 +66,11 @@ describe('diagnose against real xrdp servers', { skip: missingBinaries('xrdp') }
 
   it('a TLS 1.0-only xrdp is named as such (Windows 11 clients fail)', async () => {
     const server = await track(
-      startXrdp({ address: await addressAllocator.next(), sslProtocols: 'TLSv1', tlsCiphers: 'DEFAULT@SECLEVEL=0' }),
+      startXrdp({
+        address: await addressAllocator.next(),
+        sslProtocols: 'TLSv1',
+        tlsCiphers: 'DEFAULT@SECLEVEL=0',
+      }),
     );
     const diagnosis = await diagnoseServer(server);
     expectFindings(diagnosis, ['tls-legacy-only']);
@@ -64,13 +78,17 @@ describe('diagnose against real xrdp servers', { skip: missingBinaries('xrdp') }
   });
 
   it('an expired certificate is raised as an error', async () => {
-    const server = await track(startXrdp({ address: await addressAllocator.next(), certificateProfile: 'expired' }));
+    const server = await track(
+      startXrdp({ address: await addressAllocator.next(), certificateProfile: 'expired' }),
+    );
     const diagnosis = await diagnoseServer(server);
     expectFindings(diagnosis, ['tls-cert-expired'], ['tls-cert-expiring-soon']);
   });
 
   it('a certificate for another name is raised against the name the user typed', async () => {
-    const server = await track(startXrdp({ address: await addressAllocator.next(), certificateProfile: 'wrong-name' }));
+    const server = await track(
+      startXrdp({ address: await addressAllocator.next(), certificateProfile: 'wrong-name' }),
+    );
     const diagnosis = await diagnoseServer(server);
     expectFindings(diagnosis, ['tls-cert-name-mismatch']);
     // The same certificate is fine for the name it was issued to.
@@ -79,7 +97,9 @@ describe('diagnose against real xrdp servers', { skip: missingBinaries('xrdp') }
   });
 
   it('xrdp with security_layer=rdp: Standard RDP Security only, with its encryption read from the MCS answer', async () => {
-    const server = await track(startXrdp({ address: await addressAllocator.next(), securityLayer: 'rdp', cryptLevel: 'low' }));
+    const server = await track(
+      startXrdp({ address: await addressAllocator.next(), securityLayer: 'rdp', cryptLevel: 'low' }),
+    );
     const diagnosis = await diagnoseServer(server);
     expectFindings(diagnosis, ['standard-rdp-security-only', 'rdp-weak-encryption']);
     const rdp = diagnosis.observations.rdpSecurity?.observation;
@@ -88,19 +108,26 @@ describe('diagnose against real xrdp servers', { skip: missingBinaries('xrdp') }
   });
 });
 
-describe('diagnose against FreeRDP shadow servers (NLA)', { skip: missingBinaries('freerdp-shadow-cli', 'Xvfb', 'faketime') }, () => {
+describe('diagnose against FreeRDP shadow servers (NLA)', {
+  skip: missingBinaries('freerdp-shadow-cli', 'Xvfb', 'faketime'),
+}, () => {
   it('an NLA server: nla-required, the NTLM names and the Windows build it claims', async () => {
     const server = await track(startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' }));
     const diagnosis = await diagnoseServer(server);
     expectFindings(diagnosis, ['nla-required'], ['clock-skew', 'nla-not-required']);
     const ntlm = diagnosis.observations.credssp?.observation?.ntlm;
-    assert.equal(`${ntlm?.productVersion?.major}.${ntlm?.productVersion?.minor}.${ntlm?.productVersion?.build}`, '6.1.7601');
+    assert.equal(
+      `${ntlm?.productVersion?.major}.${ntlm?.productVersion?.minor}.${ntlm?.productVersion?.build}`,
+      '6.1.7601',
+    );
     // FreeRDP claims Windows 7 / 2008 R2, a release past its end of support.
     expectFindings(diagnosis, ['os-end-of-life']);
   });
 
   it('an NLA server whose clock is an hour behind raises clock-skew', async () => {
-    const server = await track(startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla', faketime: '-1h' }));
+    const server = await track(
+      startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla', faketime: '-1h' }),
+    );
     const diagnosis = await diagnoseServer(server);
     expectFindings(diagnosis, ['clock-skew']);
   });
@@ -115,7 +142,10 @@ describe('diagnose at the transport', () => {
   });
 
   it('a name that does not resolve is reported, not thrown', async () => {
-    const diagnosis = await diagnose({ host: 'no-such-host.rdp-doctor.invalid', port: 3389 }, { timeoutMs: 2000 });
+    const diagnosis = await diagnose(
+      { host: 'no-such-host.rdp-doctor.invalid', port: 3389 },
+      { timeoutMs: 2000 },
+    );
     expectFindings(diagnosis, ['dns-unresolvable']);
   });
 
@@ -159,7 +189,9 @@ describe('diagnose CLI against a lab server', () => {
   });
 });
 
-describe('xfreerdp agrees with the verdict where it can see it', { skip: missingBinaries('xfreerdp', 'Xvfb', 'xrdp') }, () => {
+describe('xfreerdp agrees with the verdict where it can see it', {
+  skip: missingBinaries('xfreerdp', 'Xvfb', 'xrdp'),
+}, () => {
   let display: XDisplay;
   let home: string;
   before(async () => {

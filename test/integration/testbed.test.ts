@@ -86,7 +86,8 @@ describe('testbed: xfreerdp negotiates what each server offers', {
     if (home) removeDir(home);
   });
 
-  const xfreerdp = (server: RunningServer): Promise<string> => xfreerdpAuthOnly(server, display.display, home);
+  const xfreerdp = (server: RunningServer): Promise<string> =>
+    xfreerdpAuthOnly(server, display.display, home);
 
   it('xrdp security_layer=tls: TLS negotiated and the connection gets past it', async () => {
     const server = await track(startXrdp({ address: await addressAllocator.next(), securityLayer: 'tls' }));

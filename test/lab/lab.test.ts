@@ -7,10 +7,15 @@ import * as x509 from '@peculiar/x509';
 import { LAB_SCENARIOS } from '../../src/lab/scenarios.js';
 import { type LabServer, startLabServer, UnknownScenarioError } from '../../src/lab/server.js';
 import { DecodeError } from '../../src/wire/errors.js';
+import {
+  DEFAULT_NEGOTIATE_FLAGS,
+  decodeNtlmChallenge,
+  describeTargetInfo,
+  encodeNtlmNegotiate,
+} from '../../src/wire/ntlm.js';
 import { failureCodeName } from '../../src/wire/rdp-neg.js';
-import { decodeConnectionConfirm } from '../../src/wire/x224.js';
-import { DEFAULT_NEGOTIATE_FLAGS, decodeNtlmChallenge, describeTargetInfo, encodeNtlmNegotiate } from '../../src/wire/ntlm.js';
 import { decodeTsRequest, encodeTsRequest } from '../../src/wire/ts-request.js';
+import { decodeConnectionConfirm } from '../../src/wire/x224.js';
 import { hex } from '../helpers/bytes.js';
 import { addressAllocator } from '../testbed/address-allocator.js';
 
@@ -362,40 +367,48 @@ describe('lab scenarios', () => {
     ['os-end-of-life', 6, '6.1.7601', 0],
   ];
   for (const [id, version, build, offsetMs] of nla) {
-    scenario(id, `selects CredSSP and answers NTLM NEGOTIATE with CredSSP v${version}, build ${build}`, async () => {
-      const server = await lab(id);
-      const { socket, answer } = await negotiate(server, connectionRequest(0x0b));
-      const confirm = decodeConnectionConfirm(answer.bytes).negotiation;
-      assert.deepEqual(confirm, { type: 'response', flags: 0x07, selectedProtocol: 0x08 });
-      const secure = await startTls(socket);
-      const negotiateMessage = encodeNtlmNegotiate({
-        flags: DEFAULT_NEGOTIATE_FLAGS,
-        domain: '',
-        workstation: '',
-        version: { major: 10, minor: 0, build: 19041, revision: 15 },
-      });
-      const reply = await exchange(secure as unknown as Socket, {
-        send: encodeTsRequest({ version: 6, negoTokens: [negotiateMessage] }),
-        waitMs: 2000,
-        expectBytes: 64,
-      });
-      const request = decodeTsRequest(reply.bytes);
-      assert.equal(request.version, version);
-      const challenge = decodeNtlmChallenge(request.negoTokens![0]!);
-      const version3 = challenge.version!;
-      assert.equal(`${version3.major}.${version3.minor}.${version3.build}`, build);
-      const info = describeTargetInfo(challenge.targetInfo);
-      assert.equal(info.nbComputerName, 'LAB-RDP');
-      assert.equal(info.dnsComputerName, 'lab-rdp.lab.rdp-doctor.invalid');
-      const skew = info.timestamp!.getTime() - Date.now();
-      assert.ok(Math.abs(skew - offsetMs) < 60_000, `clock offset ${skew} ms, expected about ${offsetMs}`);
-      secure.destroy();
-    });
+    scenario(
+      id,
+      `selects CredSSP and answers NTLM NEGOTIATE with CredSSP v${version}, build ${build}`,
+      async () => {
+        const server = await lab(id);
+        const { socket, answer } = await negotiate(server, connectionRequest(0x0b));
+        const confirm = decodeConnectionConfirm(answer.bytes).negotiation;
+        assert.deepEqual(confirm, { type: 'response', flags: 0x07, selectedProtocol: 0x08 });
+        const secure = await startTls(socket);
+        const negotiateMessage = encodeNtlmNegotiate({
+          flags: DEFAULT_NEGOTIATE_FLAGS,
+          domain: '',
+          workstation: '',
+          version: { major: 10, minor: 0, build: 19041, revision: 15 },
+        });
+        const reply = await exchange(secure as unknown as Socket, {
+          send: encodeTsRequest({ version: 6, negoTokens: [negotiateMessage] }),
+          waitMs: 2000,
+          expectBytes: 64,
+        });
+        const request = decodeTsRequest(reply.bytes);
+        assert.equal(request.version, version);
+        const challenge = decodeNtlmChallenge(request.negoTokens![0]!);
+        const version3 = challenge.version!;
+        assert.equal(`${version3.major}.${version3.minor}.${version3.build}`, build);
+        const info = describeTargetInfo(challenge.targetInfo);
+        assert.equal(info.nbComputerName, 'LAB-RDP');
+        assert.equal(info.dnsComputerName, 'lab-rdp.lab.rdp-doctor.invalid');
+        const skew = info.timestamp!.getTime() - Date.now();
+        assert.ok(Math.abs(skew - offsetMs) < 60_000, `clock offset ${skew} ms, expected about ${offsetMs}`);
+        secure.destroy();
+      },
+    );
   }
   scenario('nla-required', 'answers a TLS-only request with HYBRID_REQUIRED_BY_SERVER', async () => {
     const server = await lab('nla-required');
     const { answer } = await negotiate(server, connectionRequest(0x01));
-    assert.deepEqual(decodeConnectionConfirm(answer.bytes).negotiation, { type: 'failure', flags: 0, failureCode: 5 });
+    assert.deepEqual(decodeConnectionConfirm(answer.bytes).negotiation, {
+      type: 'failure',
+      flags: 0,
+      failureCode: 5,
+    });
   });
 
   it('has a test for every scenario in the catalogue', () => {

@@ -52,15 +52,28 @@ describe('negotiation stage: interpreting answers', () => {
   });
 
   it('names every failure code and keeps unknown ones', () => {
-    const names = ['SSL_REQUIRED_BY_SERVER', 'SSL_NOT_ALLOWED_BY_SERVER', 'SSL_CERT_NOT_ON_SERVER', 'INCONSISTENT_FLAGS', 'HYBRID_REQUIRED_BY_SERVER', 'SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER'];
+    const names = [
+      'SSL_REQUIRED_BY_SERVER',
+      'SSL_NOT_ALLOWED_BY_SERVER',
+      'SSL_CERT_NOT_ON_SERVER',
+      'INCONSISTENT_FLAGS',
+      'HYBRID_REQUIRED_BY_SERVER',
+      'SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER',
+    ];
     names.forEach((name, index) => {
       const code = (index + 1).toString(16).padStart(2, '0');
-      const probe = interpretNegotiationAnswer(modern, pdu(hex(`03 00 00 13 0e d0 00 00 12 34 00 03 00 08 00 ${code} 00 00 00`)));
+      const probe = interpretNegotiationAnswer(
+        modern,
+        pdu(hex(`03 00 00 13 0e d0 00 00 12 34 00 03 00 08 00 ${code} 00 00 00`)),
+      );
       assert.equal(probe.outcome, 'failure');
       assert.equal(probe.failureCode, index + 1);
       assert.equal(probe.failureName, name);
     });
-    const unknown = interpretNegotiationAnswer(modern, pdu(hex('03 00 00 13 0e d0 00 00 12 34 00 03 00 08 00 0a 00 00 00')));
+    const unknown = interpretNegotiationAnswer(
+      modern,
+      pdu(hex('03 00 00 13 0e d0 00 00 12 34 00 03 00 08 00 0a 00 00 00')),
+    );
     assert.equal(unknown.failureName, 'unknown failure code 0x0000000a');
   });
 
@@ -72,15 +85,28 @@ describe('negotiation stage: interpreting answers', () => {
 
   it('reports a malformed confirm with the decode error and the bytes', () => {
     // RDP_NEG_RSP length says 9: MS-RDPBCGR fixes it at 8.
-    const probe = interpretNegotiationAnswer(modern, pdu(hex('03 00 00 13 0e d0 00 00 12 34 00 02 00 09 00 01 00 00 00')));
+    const probe = interpretNegotiationAnswer(
+      modern,
+      pdu(hex('03 00 00 13 0e d0 00 00 12 34 00 02 00 09 00 01 00 00 00')),
+    );
     assert.equal(probe.outcome, 'malformed');
-    assert.deepEqual(probe.decodeError, { structure: 'X224.ConnectionConfirm', kind: 'invalid-field', field: 'length', offset: 13 });
+    assert.deepEqual(probe.decodeError, {
+      structure: 'X224.ConnectionConfirm',
+      kind: 'invalid-field',
+      field: 'length',
+      offset: 13,
+    });
     assert.match(probe.answerPreview!, /^03000013/);
   });
 
   it('recognises services that are not RDP from their first bytes', () => {
     const http = Buffer.from('HTTP/1.1 400 Bad Request\r\n');
-    const error = new DecodeError({ structure: 'TPKT', kind: 'unexpected-type', field: 'version', offset: 0 });
+    const error = new DecodeError({
+      structure: 'TPKT',
+      kind: 'unexpected-type',
+      field: 'version',
+      offset: 0,
+    });
     const probe = interpretNegotiationAnswer(modern, { kind: 'malformed', received: http, error, ms: 1 });
     assert.equal(probe.outcome, 'not-rdp');
     assert.equal(probe.serviceGuess, 'http');
@@ -91,10 +117,21 @@ describe('negotiation stage: interpreting answers', () => {
 
   it('keeps closed, reset and timeout apart when nothing came back', () => {
     const empty = new Uint8Array();
-    assert.equal(interpretNegotiationAnswer(modern, { kind: 'closed', received: empty, ms: 1 }).outcome, 'closed');
-    const reset = { kind: 'reset' as const, received: empty, error: { code: 'ECONNRESET', message: 'reset' }, ms: 1 };
+    assert.equal(
+      interpretNegotiationAnswer(modern, { kind: 'closed', received: empty, ms: 1 }).outcome,
+      'closed',
+    );
+    const reset = {
+      kind: 'reset' as const,
+      received: empty,
+      error: { code: 'ECONNRESET', message: 'reset' },
+      ms: 1,
+    };
     assert.equal(interpretNegotiationAnswer(modern, reset).outcome, 'reset');
-    assert.equal(interpretNegotiationAnswer(modern, { kind: 'timeout', received: empty, ms: 9 }).outcome, 'timeout');
+    assert.equal(
+      interpretNegotiationAnswer(modern, { kind: 'timeout', received: empty, ms: 9 }).outcome,
+      'timeout',
+    );
   });
 
   it('calls a TPKT answer cut short (then reset or stalled) malformed, and says how it ended', () => {
@@ -108,14 +145,27 @@ describe('negotiation stage: interpreting answers', () => {
     assert.equal(reset.endedBy, 'reset');
     assert.equal(reset.answerPreview, '0300');
     // A header promising 65535 bytes, then silence: the oversized-length attack.
-    const stalled = interpretNegotiationAnswer(modern, { kind: 'timeout', received: hex('03 00 ff ff'), ms: 1500 });
+    const stalled = interpretNegotiationAnswer(modern, {
+      kind: 'timeout',
+      received: hex('03 00 ff ff'),
+      ms: 1500,
+    });
     assert.equal(stalled.outcome, 'malformed');
     assert.equal(stalled.endedBy, 'timeout');
-    assert.deepEqual(stalled.decodeError, { structure: 'X224.ConnectionConfirm', kind: 'not-enough-bytes', field: 'TPDU', offset: 4 });
+    assert.deepEqual(stalled.decodeError, {
+      structure: 'X224.ConnectionConfirm',
+      kind: 'not-enough-bytes',
+      field: 'TPDU',
+      offset: 4,
+    });
   });
 
   it('calls a banner followed by a close another service', () => {
-    const ssh = interpretNegotiationAnswer(modern, { kind: 'closed', received: Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'), ms: 1 });
+    const ssh = interpretNegotiationAnswer(modern, {
+      kind: 'closed',
+      received: Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'),
+      ms: 1,
+    });
     assert.equal(ssh.outcome, 'not-rdp');
     assert.equal(ssh.serviceGuess, 'ssh');
   });

@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process';
 import type { RunningServer } from './process.js';
 
 /** Runs a peer tool and returns everything it printed; its exit code is not the verdict here. */
-export function runPeer(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export function runPeer(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   return new Promise((resolve) => {
     execFile(command, args, { env, timeout: 30_000, maxBuffer: 8 * 1024 * 1024 }, (_error, stdout, stderr) =>
       resolve(`${stdout}${stderr}`),

@@ -124,6 +124,16 @@ export interface XDisplay {
 const DISPLAY_MIN = 100;
 const DISPLAY_MAX = 199;
 
+/** The pid an X server wrote into its lock file (ASCII, right-aligned), if any. */
+function lockOwner(number: number): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(`/tmp/.X${number}-lock`, 'latin1').trim(), 10);
+    return Number.isFinite(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function displayInUse(number: number): boolean {
   return existsSync(`/tmp/.X11-unix/X${number}`) || existsSync(`/tmp/.X${number}-lock`);
 }
@@ -144,12 +154,19 @@ export async function startXvfb(): Promise<XDisplay> {
       exited = true;
     });
     const deadline = Date.now() + 10_000;
-    while (!exited && !existsSync(`/tmp/.X11-unix/X${number}`) && Date.now() < deadline) {
+    // Ready means our Xvfb owns the display: its socket exists and the lock file names our pid.
+    // (Two test processes can start Xvfb on the same number at once; the loser sees the winner's
+    // socket before it exits, so the socket alone proves nothing.)
+    const ours = (): boolean => existsSync(`/tmp/.X11-unix/X${number}`) && lockOwner(number) === managed.child.pid;
+    while (!exited && !ours() && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // Another process may have taken the display between the check and the start: try the next.
-    if (exited) continue;
-    if (!existsSync(`/tmp/.X11-unix/X${number}`)) {
+    if (exited || (lockOwner(number) !== undefined && lockOwner(number) !== managed.child.pid)) {
+      await managed.stop();
+      continue;
+    }
+    if (!ours()) {
       await managed.stop();
       throw new Error(`Xvfb :${number} did not start within 10 s; log:\n${tail(logPath)}`);
     }

@@ -59,9 +59,16 @@ export const demoCommand: CommandSpec = {
         const document = diagnosis.document;
         const ids = document.findings.map((finding) => finding.id);
         const expected = scenario.expectedFinding;
-        const caught = expected === null ? !ids.some((_, i) => document.findings[i]!.severity === 'error') : ids.includes(expected);
+        const caught =
+          expected === null
+            ? !ids.some((_, i) => document.findings[i]!.severity === 'error')
+            : ids.includes(expected);
         if (!caught) missed++;
-        documents.push({ scenario: { id: scenario.id, title: scenario.title, expectedFinding: expected }, caught, ...document });
+        documents.push({
+          scenario: { id: scenario.id, title: scenario.title, expectedFinding: expected },
+          caught,
+          ...document,
+        });
         if (!context.json) {
           context.io.stdout(`${colors.bold(`== lab scenario ${scenario.id}`)}: ${scenario.reproduces}\n`);
           if (options.verbose) {
@@ -71,7 +78,8 @@ export const demoCommand: CommandSpec = {
             const shown = document.findings.filter((finding) => finding.severity !== 'info');
             for (const finding of shown) {
               context.io.stdout(`   ${finding.severity.padEnd(7)} ${finding.id}: ${finding.title}\n`);
-              if (finding.fixes[0]) context.io.stdout(colors.dim(`           top fix: ${finding.fixes[0].title}\n`));
+              if (finding.fixes[0])
+                context.io.stdout(colors.dim(`           top fix: ${finding.fixes[0].title}\n`));
             }
           }
           context.io.stdout('\n');

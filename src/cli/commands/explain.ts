@@ -27,7 +27,8 @@ export const explainCommand: CommandSpec = {
     {
       name: 'client',
       value: 'PROFILE',
-      description: "the client that failed: a profile id from 'rdp-doctor clients' (e.g. windows-11-24h2, freerdp-3), or web-client",
+      description:
+        "the client that failed: a profile id from 'rdp-doctor clients' (e.g. windows-11-24h2, freerdp-3), or web-client",
       parse: (raw: string) => parseChoice(raw, CLIENT_PROFILE_IDS, '--client'),
     },
     { name: 'after-credentials', description: 'the failure came after the password prompt' },

@@ -1,5 +1,17 @@
-import { DecodeError, type DecodeErrorKind } from '../../wire/errors.js';
-import { arrayItems, asBuffer, decodeUtf16, ValueType, valueText } from './values.js';
+import { DecodeError, type DecodeErrorKind, isDecodeError } from '../../wire/errors.js';
+import type { EventRecord } from '../types.js';
+import {
+  type EventPlan,
+  eventFromPlan,
+  InstanceValues,
+  NodeKind,
+  nameAttribute,
+  planEvent,
+  type Substitution,
+  type TemplateElement,
+  type TemplateNode,
+} from './template.js';
+import { arrayItems, asBuffer, decodeUtf16, ValueType, valueFits, valueText } from './values.js';
 import type { XmlAttribute, XmlElement, XmlNode } from './xml.js';
 
 /**
@@ -33,35 +45,6 @@ const MORE_FLAG = 0x40;
 /** Deepest element/template nesting accepted: real events nest 4-6 levels; loops must end. */
 const MAX_DEPTH = 64;
 
-/** A template's body before substitution: elements, text and substitution slots. */
-type TemplateNode = TemplateElement | string | Substitution | Resolved;
-
-/**
- * INVARIANT: every non-text template node carries `kind`, so materialising switches on one
- * small integer (one hidden-class check) instead of probing properties with `in`.
- */
-const NodeKind = { ELEMENT: 0, SUBSTITUTION: 1, RESOLVED: 2 } as const;
-
-/** Nodes already decoded (a nested template instance), passed through as they are. */
-interface Resolved {
-  readonly kind: typeof NodeKind.RESOLVED;
-  readonly resolved: readonly XmlNode[];
-}
-interface TemplateElement {
-  readonly kind: typeof NodeKind.ELEMENT;
-  readonly name: string;
-  readonly attributes: readonly {
-    readonly name: string;
-    readonly parts: readonly (string | Substitution)[];
-  }[];
-  readonly children: readonly TemplateNode[];
-}
-interface Substitution {
-  readonly kind: typeof NodeKind.SUBSTITUTION;
-  readonly substitution: number;
-  readonly optional: boolean;
-}
-
 /** One substitution value of a template instance. */
 interface SubstitutionValue {
   readonly type: number;
@@ -83,6 +66,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export class ChunkBinXmlDecoder {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, readonly TemplateNode[]>();
+  /** Event plans by template body; null: the template's records go through the XML tree. */
+  private readonly plans = new Map<readonly TemplateNode[], EventPlan | null>();
+  /** The values of the record being reduced by decodeEvent. */
+  private readonly instance: InstanceValues;
   /** The chunk as a Buffer view (no copy): byte reads and native UTF-16 decoding. */
   private readonly bytes: Buffer;
 
@@ -95,12 +82,118 @@ export class ChunkBinXmlDecoder {
     private readonly fileOffset: number,
   ) {
     this.bytes = asBuffer(bytes);
+    this.instance = new InstanceValues(this.bytes);
   }
 
   /** Decodes the BinXML of one record (chunk offsets [start, end)) into its top-level nodes. */
   decode(start: number, end: number): XmlNode[] {
     const cursor: Cursor = { pos: start, end: Math.min(end, this.bytes.length) };
     return this.materialize(this.parseContent(cursor, 0, false, false), undefined);
+  }
+
+  /**
+   * The event record of one record's BinXML (eventRecordFromXml of what decode gives), built
+   * from its template instance without the XML tree. Undefined when this path does not apply
+   * (no template instance, a template without a plan) or the record is damaged: the caller
+   * then goes through decode, which gives the same record or throws the canonical error.
+   */
+  decodeEvent(start: number, end: number, fallbackRecordId: number): EventRecord | undefined {
+    try {
+      return this.reduceEvent(start, end, fallbackRecordId);
+    } catch (error) {
+      if (isDecodeError(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private reduceEvent(start: number, end: number, fallbackRecordId: number): EventRecord | undefined {
+    const bytes = this.bytes;
+    const cursor: Cursor = { pos: start, end: Math.min(end, bytes.length) };
+    // decode's top level: fragment headers, one template instance, the end of the fragment.
+    while (cursor.pos < cursor.end && (bytes[cursor.pos]! & ~MORE_FLAG) === Token.FRAGMENT_HEADER) {
+      this.need(cursor, 4, 'fragment-header');
+      cursor.pos += 4;
+    }
+    if (cursor.pos >= cursor.end || (bytes[cursor.pos]! & ~MORE_FLAG) !== Token.TEMPLATE_INSTANCE)
+      return undefined;
+    const template = this.templateOfInstance(cursor, 1);
+    let plan = this.plans.get(template);
+    if (plan === undefined) {
+      plan = planEvent(template) ?? null;
+      this.plans.set(template, plan);
+    }
+    if (plan === null) return undefined;
+    const values = this.instance;
+    this.readValues(cursor, 1, values, true);
+    if (cursor.pos < cursor.end && (bytes[cursor.pos]! & ~MORE_FLAG) !== Token.END_OF_FRAGMENT)
+      return undefined;
+    return eventFromPlan(plan, values, fallbackRecordId);
+  }
+
+  /** parseTemplateInstance's value list, checked as it checks it, kept as byte ranges. */
+  private readValues(cursor: Cursor, depth: number, values: InstanceValues, top: boolean): void {
+    this.need(cursor, 4, 'value-count');
+    const count = this.u32(cursor.pos);
+    cursor.pos += 4;
+    if (count * 4 > cursor.end - cursor.pos)
+      this.fail('too-large', 'value-count', cursor.pos - 4, `${count} values`);
+    const descriptorsAt = cursor.pos;
+    cursor.pos += 4 * count;
+    values.reset(count);
+    for (let i = 0; i < count; i++) {
+      const size = this.u16(descriptorsAt + 4 * i);
+      const type = this.bytes[descriptorsAt + 4 * i + 2]!;
+      this.need(cursor, size, 'value');
+      const start = cursor.pos;
+      cursor.pos += size;
+      if (type === ValueType.BINXML) {
+        // One BinXML value of the record (its EventData or UserData, as a rule) is kept as its
+        // template and values, when it is one template instance; others become trees.
+        if (top && values.fragment === undefined) {
+          const body = this.readFragment(start, start + size, depth + 1, values.nested);
+          if (body !== undefined) {
+            values.set(i, type, start, start + size, undefined);
+            values.fragment = body;
+            values.fragmentSlot = i;
+            continue;
+          }
+        }
+        const inner: Cursor = { pos: start, end: start + size };
+        const nodes = this.materialize(this.parseContent(inner, depth + 1, false, false), undefined);
+        values.set(i, type, start, start + size, nodes);
+        continue;
+      }
+      if ((type & ValueType.ARRAY) === 0 && !valueFits(type, this.bytes, start, start + size))
+        this.fail('invalid-field', 'value', start, `type 0x${type.toString(16)} of ${size} byte(s)`);
+      values.set(i, type, start, start + size, undefined);
+    }
+  }
+
+  /**
+   * A BinXML value [start, end) that is fragment headers, one template instance and the end of
+   * the fragment: its template body, its values read into `into`. Undefined for any other shape
+   * (parseContent then reads the value as it always does).
+   */
+  private readFragment(
+    start: number,
+    end: number,
+    depth: number,
+    into: InstanceValues,
+  ): readonly TemplateNode[] | undefined {
+    const bytes = this.bytes;
+    const cursor: Cursor = { pos: start, end };
+    while (cursor.pos < cursor.end && (bytes[cursor.pos]! & ~MORE_FLAG) === Token.FRAGMENT_HEADER) {
+      this.need(cursor, 4, 'fragment-header');
+      cursor.pos += 4;
+    }
+    if (cursor.pos >= cursor.end || (bytes[cursor.pos]! & ~MORE_FLAG) !== Token.TEMPLATE_INSTANCE)
+      return undefined;
+    // parseContent(depth) reads the instance at depth + 1.
+    const template = this.templateOfInstance(cursor, depth + 1);
+    this.readValues(cursor, depth + 1, into, false);
+    if (cursor.pos < cursor.end && (bytes[cursor.pos]! & ~MORE_FLAG) !== Token.END_OF_FRAGMENT)
+      return undefined;
+    return template;
   }
 
   private fail(kind: DecodeErrorKind, field: string, offset: number, detail?: string): never {
@@ -310,13 +403,22 @@ export class ChunkBinXmlDecoder {
     const close = this.bytes[cursor.pos]!;
     cursor.pos++;
     if (close === Token.CLOSE_EMPTY_ELEMENT)
-      return { kind: NodeKind.ELEMENT, name, attributes, children: [] };
+      return {
+        kind: NodeKind.ELEMENT,
+        name,
+        attributes,
+        children: [],
+        nameAttribute: nameAttribute(attributes),
+        dataPlan: undefined,
+      };
     if (close !== Token.CLOSE_START_ELEMENT) this.fail('unexpected-type', 'close-element', cursor.pos - 1);
     return {
       kind: NodeKind.ELEMENT,
       name,
       attributes,
       children: this.parseContent(cursor, depth, true, inTemplate),
+      nameAttribute: nameAttribute(attributes),
+      dataPlan: undefined,
     };
   }
 
@@ -371,8 +473,10 @@ export class ChunkBinXmlDecoder {
    * TemplateInstance: token (1), unknown (1), template id (4), definition offset (4); when the
    * definition is here: next offset (4), GUID (16), data size (4), body. Then the value count (4),
    * descriptors (size 2, type 1, padding 1) and the values back to back.
+   *
+   * This reads the header and the definition (parsed once per chunk); the cursor ends at the value count.
    */
-  private parseTemplateInstance(cursor: Cursor, depth: number): XmlNode[] {
+  private templateOfInstance(cursor: Cursor, depth: number): readonly TemplateNode[] {
     if (depth > MAX_DEPTH)
       this.fail('too-large', 'depth', cursor.pos, `more than ${MAX_DEPTH} nested levels`);
     const at = cursor.pos;
@@ -389,6 +493,11 @@ export class ChunkBinXmlDecoder {
     } else if (!template) {
       template = this.parseTemplateDefinition(definitionOffset, depth);
     }
+    return template;
+  }
+
+  private parseTemplateInstance(cursor: Cursor, depth: number): XmlNode[] {
+    const template = this.templateOfInstance(cursor, depth);
     this.need(cursor, 4, 'value-count');
     const count = this.u32(cursor.pos);
     cursor.pos += 4;

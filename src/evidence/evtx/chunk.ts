@@ -1,7 +1,8 @@
 import { DecodeError, isDecodeError } from '../../wire/errors.js';
-import type { Damage } from '../types.js';
+import type { Damage, EventRecord } from '../types.js';
 import { ChunkBinXmlDecoder } from './binxml.js';
 import { crc32 } from './crc32.js';
+import { eventRecordFromXml } from './event.js';
 import { filetimeHalvesToIso } from './values.js';
 import type { XmlElement } from './xml.js';
 
@@ -70,20 +71,10 @@ function recordFits(bytes: Uint8Array, offset: number, limit: number): number {
 }
 
 /**
- * Decodes every readable record of one chunk. Damage is appended to `damage`, never thrown:
- * a bad checksum is noted and the records are still read; a broken record is skipped by
- * scanning for the next record signature whose size fields agree.
- *
- * @param bytes the chunk (a short one when the file is truncated)
- * @param fileOffset where it starts in the file
+ * Checks one chunk's header (damage appended to `damage`) and gives the end of its records, or
+ * -1 when it holds none worth reading.
  */
-export function* decodeChunk(
-  bytes: Uint8Array,
-  fileOffset: number,
-  damage: Damage[],
-  /** False for chunks past the header's chunk count: unused space unless they hold a valid chunk. */
-  inUse = true,
-): Generator<EvtxRecord> {
+function chunkLimit(bytes: Uint8Array, fileOffset: number, damage: Damage[], inUse: boolean): number {
   if (bytes.length < CHUNK_SIZE && inUse) {
     damage.push({
       kind: 'truncated-chunk',
@@ -91,17 +82,17 @@ export function* decodeChunk(
       detail: `chunk has ${bytes.length} of ${CHUNK_SIZE} bytes`,
     });
   }
-  if (bytes.length < CHUNK_HEADER_SIZE) return;
+  if (bytes.length < CHUNK_HEADER_SIZE) return -1;
   const signature = Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString('latin1');
   if (signature !== CHUNK_SIGNATURE) {
-    if (!inUse) return;
+    if (!inUse) return -1;
     damage.push({
       kind: 'bad-chunk-magic',
       offset: fileOffset,
       detail: `chunk signature ${JSON.stringify(signature)}`,
     });
     // An empty (all-zero) chunk is unused space, not damage worth reading.
-    if (bytes.subarray(0, 8).every((b) => b === 0)) return;
+    if (bytes.subarray(0, 8).every((b) => b === 0)) return -1;
   }
   const flags = u32(bytes, 120);
   let freeSpaceOffset = u32(bytes, 48);
@@ -134,40 +125,141 @@ export function* decodeChunk(
       });
     }
   }
+  return limit;
+}
 
+/** Notes a broken record at `offset` and finds the next plausible one; -1 when none is left. */
+function resynchronise(
+  bytes: Uint8Array,
+  offset: number,
+  limit: number,
+  fileOffset: number,
+  damage: Damage[],
+): number {
+  const declared = u32(bytes, offset + 4);
+  damage.push({
+    kind: 'bad-record',
+    offset: fileOffset + offset,
+    detail:
+      u32(bytes, offset) !== RECORD_SIGNATURE
+        ? 'no record signature'
+        : `record size ${declared} invalid (at least ${RECORD_MIN_SIZE}, inside the chunk, repeated at its end)`,
+  });
+  // Resynchronise on the next record whose signature and both size fields agree.
+  let next = offset + 4;
+  while (next + RECORD_MIN_SIZE <= limit && recordFits(bytes, next, limit) === 0) next += 4;
+  if (next + RECORD_MIN_SIZE > limit) return -1;
+  return next;
+}
+
+/** The <Event> element of the record at `offset` (its first element); throws a DecodeError. */
+function eventElement(
+  decoder: ChunkBinXmlDecoder,
+  offset: number,
+  size: number,
+  fileOffset: number,
+): XmlElement {
+  const nodes = decoder.decode(offset + RECORD_HEADER_SIZE, offset + size - 4);
+  const event = nodes.find((node): node is XmlElement => typeof node !== 'string');
+  if (!event)
+    throw new DecodeError({
+      structure: 'EvtxRecord',
+      kind: 'invalid-field',
+      field: 'event',
+      offset: fileOffset + offset,
+      detail: 'no element',
+    });
+  return event;
+}
+
+/** How many records decodeChunkEvents reduced directly and how many through the XML tree. */
+export interface FastPathStats {
+  direct: number;
+  viaTree: number;
+}
+
+/**
+ * decodeChunk for callers that need only each record's event record (eventRecordFromXml of its
+ * <Event>): the same records, in the same order, with the same damage, most of them reduced
+ * straight from their template instance (ChunkBinXmlDecoder.decodeEvent) without an XML tree.
+ * Returns how many records were read.
+ */
+export function decodeChunkEvents(
+  bytes: Uint8Array,
+  fileOffset: number,
+  damage: Damage[],
+  inUse: boolean,
+  onEvent: (event: EventRecord) => void,
+  stats?: FastPathStats,
+): number {
+  const limit = chunkLimit(bytes, fileOffset, damage, inUse);
+  if (limit < 0) return 0;
+  const decoder = new ChunkBinXmlDecoder(bytes, fileOffset);
+  let records = 0;
+  let offset = CHUNK_HEADER_SIZE;
+  while (offset + RECORD_HEADER_SIZE <= limit) {
+    const size = recordFits(bytes, offset, limit);
+    if (size === 0) {
+      offset = resynchronise(bytes, offset, limit, fileOffset, damage);
+      if (offset < 0) break;
+      continue;
+    }
+    const recordId = recordIdAt(bytes, offset + 8);
+    let event = decoder.decodeEvent(offset + RECORD_HEADER_SIZE, offset + size - 4, recordId);
+    if (event !== undefined) {
+      if (stats) stats.direct++;
+    } else {
+      try {
+        event = eventRecordFromXml(eventElement(decoder, offset, size, fileOffset), recordId);
+        if (stats) stats.viaTree++;
+      } catch (error) {
+        if (!isDecodeError(error)) throw error;
+        damage.push({
+          kind: 'unreadable-record',
+          offset: fileOffset + offset,
+          recordId,
+          detail: error.message,
+        });
+        offset += size;
+        continue;
+      }
+    }
+    records++;
+    onEvent(event);
+    offset += size;
+  }
+  return records;
+}
+
+/**
+ * Decodes every readable record of one chunk. Damage is appended to `damage`, never thrown:
+ * a bad checksum is noted and the records are still read; a broken record is skipped by
+ * scanning for the next record signature whose size fields agree.
+ *
+ * @param bytes the chunk (a short one when the file is truncated)
+ * @param fileOffset where it starts in the file
+ */
+export function* decodeChunk(
+  bytes: Uint8Array,
+  fileOffset: number,
+  damage: Damage[],
+  /** False for chunks past the header's chunk count: unused space unless they hold a valid chunk. */
+  inUse = true,
+): Generator<EvtxRecord> {
+  const limit = chunkLimit(bytes, fileOffset, damage, inUse);
+  if (limit < 0) return;
   const decoder = new ChunkBinXmlDecoder(bytes, fileOffset);
   let offset = CHUNK_HEADER_SIZE;
   while (offset + RECORD_HEADER_SIZE <= limit) {
     const size = recordFits(bytes, offset, limit);
     if (size === 0) {
-      const declared = u32(bytes, offset + 4);
-      damage.push({
-        kind: 'bad-record',
-        offset: fileOffset + offset,
-        detail:
-          u32(bytes, offset) !== RECORD_SIGNATURE
-            ? 'no record signature'
-            : `record size ${declared} invalid (at least ${RECORD_MIN_SIZE}, inside the chunk, repeated at its end)`,
-      });
-      // Resynchronise on the next record whose signature and both size fields agree.
-      let next = offset + 4;
-      while (next + RECORD_MIN_SIZE <= limit && recordFits(bytes, next, limit) === 0) next += 4;
-      if (next + RECORD_MIN_SIZE > limit) break;
-      offset = next;
+      offset = resynchronise(bytes, offset, limit, fileOffset, damage);
+      if (offset < 0) break;
       continue;
     }
     const recordId = recordIdAt(bytes, offset + 8);
     try {
-      const nodes = decoder.decode(offset + RECORD_HEADER_SIZE, offset + size - 4);
-      const event = nodes.find((node): node is XmlElement => typeof node !== 'string');
-      if (!event)
-        throw new DecodeError({
-          structure: 'EvtxRecord',
-          kind: 'invalid-field',
-          field: 'event',
-          offset: fileOffset + offset,
-          detail: 'no element',
-        });
+      const event = eventElement(decoder, offset, size, fileOffset);
       yield {
         recordId,
         writtenTime: filetimeHalvesToIso(u32(bytes, offset + 16), u32(bytes, offset + 20)),

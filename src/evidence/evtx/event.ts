@@ -23,8 +23,13 @@ export function eventRecordFromXml(event: XmlElement, fallbackRecordId = 0): Eve
   };
 }
 
+/** "YYYY-MM-DDThh:mm:ss.fffffffZ": what normaliseTime gives, and gives back unchanged. */
+const ISO_TIME_7 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/;
+
 /** ISO 8601 UTC with up to 7 fraction digits (Event Viewer's form); other inputs unchanged. */
 export function normaliseTime(text: string): string {
+  // Already in that form (FILETIME values are): the regex below would give it back unchanged.
+  if (ISO_TIME_7.test(text)) return text;
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/.exec(text.trim());
   if (!match) return text;
   const [, whole, fraction = '', zone = 'Z'] = match;
@@ -36,7 +41,7 @@ export function normaliseTime(text: string): string {
   return `${whole}.${fraction.padEnd(7, '0').slice(0, 7)}Z`;
 }
 
-function addUnique(data: Record<string, string>, key: string, value: string): void {
+export function addUnique(data: Record<string, string>, key: string, value: string): void {
   if (!(key in data)) {
     data[key] = value;
     return;
@@ -46,17 +51,28 @@ function addUnique(data: Record<string, string>, key: string, value: string): vo
   data[`${key}${n}`] = value;
 }
 
-function hasChildElement(element: XmlElement): boolean {
+export function hasChildElement(element: XmlElement): boolean {
   for (const child of element.children) if (typeof child !== 'string') return true;
   return false;
 }
 
 /** Leaf elements (no element children) under `element`, by name, depth first. */
-function collectLeaves(element: XmlElement, data: Record<string, string>): void {
+export function collectLeaves(element: XmlElement, data: Record<string, string>): void {
   for (const child of element.children) {
     if (typeof child === 'string') continue;
     if (!hasChildElement(child)) addUnique(data, child.name, textOf(child));
     else collectLeaves(child, data);
+  }
+}
+
+/** EventData's children by Data/@Name (unnamed ones Data1, Data2 ... in order; others by element name). */
+export function addEventData(eventData: XmlElement, data: Record<string, string>): void {
+  let unnamed = 0;
+  for (const child of eventData.children) {
+    if (typeof child === 'string') continue;
+    const name = child.name === 'Data' ? attributeOf(child, 'Name') : child.name;
+    if (name) addUnique(data, name, textOf(child));
+    else addUnique(data, `Data${++unnamed}`, textOf(child));
   }
 }
 
@@ -67,15 +83,7 @@ function collectLeaves(element: XmlElement, data: Record<string, string>): void 
 export function eventDataOf(event: XmlElement): Record<string, string> {
   const data: Record<string, string> = {};
   const eventData = childNamed(event, 'EventData');
-  if (eventData) {
-    let unnamed = 0;
-    for (const child of eventData.children) {
-      if (typeof child === 'string') continue;
-      const name = child.name === 'Data' ? attributeOf(child, 'Name') : child.name;
-      if (name) addUnique(data, name, textOf(child));
-      else addUnique(data, `Data${++unnamed}`, textOf(child));
-    }
-  }
+  if (eventData) addEventData(eventData, data);
   const userData = childNamed(event, 'UserData');
   if (userData) collectLeaves(userData, data);
   return data;

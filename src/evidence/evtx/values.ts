@@ -282,6 +282,32 @@ export function valueText(type: number, bytes: Buffer, start: number, end: numbe
   }
 }
 
+/**
+ * Whether valueText gives a text for this value (it returns undefined exactly when this is
+ * false), without building the text. Not for arrays or BinXML, which always have one.
+ */
+export function valueFits(type: number, bytes: Buffer, start: number, end: number): boolean {
+  const size = end - start;
+  switch (type) {
+    case ValueType.NULL:
+    case ValueType.STRING:
+    case ValueType.ANSI_STRING:
+    case ValueType.BINARY:
+    case ValueType.EVT_HANDLE:
+    case ValueType.EVT_XML:
+      return true;
+    case ValueType.SIZE_T:
+      return size === 8 || size === 4;
+    case ValueType.SID:
+      return size >= 8 && size >= 8 + 4 * bytes[start + 1]!;
+    default: {
+      // scalarText: every fixed-size type has a text when its bytes fit, other types none.
+      const need = FIXED_SIZE[type];
+      return need !== undefined && size >= need;
+    }
+  }
+}
+
 /** The items of an array value (type with the 0x80 flag); Event Viewer repeats the element per item. */
 export function arrayItems(type: number, bytes: Buffer, start: number, end: number): string[] {
   const base = type & ~ValueType.ARRAY;

@@ -1,7 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, ExtendedKeyUsage, id_ce_extKeyUsage, id_ce_keyUsage, KeyUsage } from '@peculiar/asn1-x509';
+import {
+  Certificate,
+  ExtendedKeyUsage,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  KeyUsage,
+} from '@peculiar/asn1-x509';
 import { KEY_USAGE_BITS, SIGNATURE_ALGORITHMS } from '../../data/x509-oids.js';
 import type { CertificateFacts, CertificateObservation } from '../types.js';
 
@@ -14,7 +20,8 @@ function commonName(distinguishedName: string): string | undefined {
 function subjectAltNames(value: string | undefined): { dns: string[]; ip: string[] } {
   const dns: string[] = [];
   const ip: string[] = [];
-  for (const part of value?.split(/,\s*(?=(?:DNS|IP Address|email|URI|DirName|othername|Registered ID):)/) ?? []) {
+  for (const part of value?.split(/,\s*(?=(?:DNS|IP Address|email|URI|DirName|othername|Registered ID):)/) ??
+    []) {
     const [kind, ...rest] = part.split(':');
     const name = rest.join(':').replace(/^"|"$/g, '').trim();
     if (kind === 'DNS') dns.push(name);
@@ -39,11 +46,15 @@ export function certificateFacts(der: Uint8Array): CertificateFacts {
       if (bits & (1 << index)) keyUsage.push(name);
     });
   }
-  const extendedKeyUsage = ekuExtension ? [...AsnConvert.parse(ekuExtension.extnValue, ExtendedKeyUsage)] : [];
+  const extendedKeyUsage = ekuExtension
+    ? [...AsnConvert.parse(ekuExtension.extnValue, ExtendedKeyUsage)]
+    : [];
   const key = x509.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   const keyType = (['rsa', 'ec', 'ed25519', 'ed448', 'dsa'] as const).find((type) =>
-    type === 'rsa' ? key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss' : key.asymmetricKeyType === type,
+    type === 'rsa'
+      ? key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss'
+      : key.asymmetricKeyType === type,
   );
   const { dns, ip } = subjectAltNames(x509.subjectAltName);
   const selfIssued = x509.subject === x509.issuer;
@@ -89,7 +100,11 @@ function curveBits(curve: string | undefined): number | undefined {
 }
 
 /** Pure: the chain the server sent, analysed against the expected name at `now`. */
-export function analyseCertificates(chainDer: readonly string[], expectedName: string, now: Date): CertificateObservation {
+export function analyseCertificates(
+  chainDer: readonly string[],
+  expectedName: string,
+  now: Date,
+): CertificateObservation {
   return {
     chain: chainDer.map((der) => certificateFacts(Buffer.from(der, 'base64'))),
     expectedName,

@@ -19,7 +19,12 @@ import type { Attempt, CredsspObservation, NegotiationProbe, NtlmChallengeFacts 
 /** The CredSSP version we announce: the current one (MS-CSSP 6, with the CVE-2018-0886 nonce). */
 export const CLIENT_CREDSSP_VERSION = 6;
 /** Windows 10 2004's NTLM VERSION (MS-NLMP 2.2.2.10), revision NTLMSSP_REVISION_W2K3. */
-export const CLIENT_NTLM_VERSION = { major: 10, minor: 0, build: 19041, revision: NTLMSSP_REVISION_W2K3 } as const;
+export const CLIENT_NTLM_VERSION = {
+  major: 10,
+  minor: 0,
+  build: 19041,
+  revision: NTLMSSP_REVISION_W2K3,
+} as const;
 
 /**
  * The first CredSSP leg only: a TSRequest carrying an NTLM NEGOTIATE. The server's CHALLENGE
@@ -38,7 +43,10 @@ export function buildCredsspNegotiate(): Uint8Array {
 }
 
 /** Pure: the server's answer to our NEGOTIATE as an observation. */
-export function interpretCredsspAnswer(answer: ReadResult, receivedAt: Date): Omit<CredsspObservation, 'underProtocol'> {
+export function interpretCredsspAnswer(
+  answer: ReadResult,
+  receivedAt: Date,
+): Omit<CredsspObservation, 'underProtocol'> {
   const base = { clientVersion: CLIENT_CREDSSP_VERSION, ms: Math.round(answer.ms) };
   if (answer.kind === 'closed') return { ...base, outcome: 'closed' };
   if (answer.kind === 'reset') return { ...base, outcome: 'reset' };
@@ -54,7 +62,8 @@ export function interpretCredsspAnswer(answer: ReadResult, receivedAt: Date): Om
     };
     const token = request.negoTokens?.[0];
     const message = token ? findNtlmMessage(token) : undefined;
-    if (!message) return { ...withVersion, outcome: withVersion.errorCode !== undefined ? 'error-code' : 'malformed' };
+    if (!message)
+      return { ...withVersion, outcome: withVersion.errorCode !== undefined ? 'error-code' : 'malformed' };
     const challenge = decodeNtlmChallenge(message);
     const info = describeTargetInfo(challenge.targetInfo);
     const ntlm: NtlmChallengeFacts = {
@@ -66,8 +75,12 @@ export function interpretCredsspAnswer(answer: ReadResult, receivedAt: Date): Om
       ...(info.dnsTreeName ? { dnsTreeName: info.dnsTreeName } : {}),
       negotiateFlags: challenge.flags,
       negotiateFlagNames: flagNames(challenge.flags, NtlmFlag),
-      ...(challenge.version ? { productVersion: { ...challenge.version, revision: challenge.version.revision } } : {}),
-      ...(info.timestamp && !Number.isNaN(info.timestamp.getTime()) ? { serverTime: info.timestamp.toISOString() } : {}),
+      ...(challenge.version
+        ? { productVersion: { ...challenge.version, revision: challenge.version.revision } }
+        : {}),
+      ...(info.timestamp && !Number.isNaN(info.timestamp.getTime())
+        ? { serverTime: info.timestamp.toISOString() }
+        : {}),
       localTimeAtReceipt: receivedAt.toISOString(),
     };
     return { ...withVersion, outcome: 'challenge-received', ntlm };

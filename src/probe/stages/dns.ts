@@ -11,7 +11,8 @@ export interface ResolvedAddress {
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(Object.assign(new Error(`${what}: no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      () =>
+        reject(Object.assign(new Error(`${what}: no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
       timeoutMs,
     );
     promise.then(
@@ -37,15 +38,29 @@ export async function resolveTarget(
 ): Promise<{ observation: DnsObservation; error?: NetworkErrorInfo }> {
   const family = isIP(host);
   if (family !== 0) {
-    return { observation: { query: host, literal: true, addresses: [{ address: host, family: family as 4 | 6 }], reverseNames: [] } };
+    return {
+      observation: {
+        query: host,
+        literal: true,
+        addresses: [{ address: host, family: family as 4 | 6 }],
+        reverseNames: [],
+      },
+    };
   }
   try {
-    const records = await withTimeout(dns.promises.lookup(host, { all: true, verbatim: true }), timeoutMs, `resolving ${host}`);
+    const records = await withTimeout(
+      dns.promises.lookup(host, { all: true, verbatim: true }),
+      timeoutMs,
+      `resolving ${host}`,
+    );
     const addresses = records.map((record) => ({ address: record.address, family: record.family as 4 | 6 }));
     return { observation: { query: host, literal: false, addresses, reverseNames: [] } };
   } catch (error) {
     const info = normaliseNetworkError(error, timeoutMs);
-    return { observation: { query: host, literal: false, addresses: [], reverseNames: [], error: info }, error: info };
+    return {
+      observation: { query: host, literal: false, addresses: [], reverseNames: [], error: info },
+      error: info,
+    };
   }
 }
 

@@ -1,11 +1,5 @@
 import { DecodeError } from '../../wire/errors.js';
-import {
-  failureCodeName,
-  flagNames,
-  NegResponseFlag,
-  Protocol,
-  protocolNames,
-} from '../../wire/rdp-neg.js';
+import { failureCodeName, flagNames, NegResponseFlag, Protocol, protocolNames } from '../../wire/rdp-neg.js';
 import { decodeConnectionConfirm, encodeConnectionRequest } from '../../wire/x224.js';
 import type { ReadResult } from '../conversation.js';
 import type { NegotiationOutcome, NegotiationProbe } from '../types.js';
@@ -60,7 +54,10 @@ function decodeErrorFacts(error: DecodeError) {
 }
 
 /** Pure: what one request's answer means as an observation (no judgement). */
-export function interpretNegotiationAnswer(request: NegotiationRequest, answer: ReadResult): NegotiationProbe {
+export function interpretNegotiationAnswer(
+  request: NegotiationRequest,
+  answer: ReadResult,
+): NegotiationProbe {
   const base = {
     label: request.label,
     requestedProtocols: request.requestedProtocols,
@@ -69,7 +66,10 @@ export function interpretNegotiationAnswer(request: NegotiationRequest, answer: 
   };
   // Bytes followed by a close, reset or timeout are an answer that never completed: a truncated
   // (or endlessly slow) RDP answer is malformed, anything else is another service talking.
-  const simple = (outcome: NegotiationOutcome & ('closed' | 'reset' | 'timeout'), received: Uint8Array): NegotiationProbe => {
+  const simple = (
+    outcome: NegotiationOutcome & ('closed' | 'reset' | 'timeout'),
+    received: Uint8Array,
+  ): NegotiationProbe => {
     if (received.length === 0) return { ...base, outcome };
     const notTpkt = received[0] !== 0x03;
     return {
@@ -107,7 +107,13 @@ export function interpretNegotiationAnswer(request: NegotiationRequest, answer: 
       try {
         const confirm = decodeConnectionConfirm(answer.bytes);
         const negotiation = confirm.negotiation;
-        if (!negotiation) return { ...base, outcome: 'no-negotiation-data', selectedProtocol: Protocol.RDP, selectedName: 'RDP' };
+        if (!negotiation)
+          return {
+            ...base,
+            outcome: 'no-negotiation-data',
+            selectedProtocol: Protocol.RDP,
+            selectedName: 'RDP',
+          };
         if (negotiation.type === 'failure') {
           return {
             ...base,
@@ -140,7 +146,11 @@ export function interpretNegotiationAnswer(request: NegotiationRequest, answer: 
 
 /** Whether a selected protocol runs over TLS (everything but Standard RDP Security does). */
 export function selectsTls(probe: NegotiationProbe): boolean {
-  return probe.outcome === 'selected' && probe.selectedProtocol !== undefined && probe.selectedProtocol !== Protocol.RDP;
+  return (
+    probe.outcome === 'selected' &&
+    probe.selectedProtocol !== undefined &&
+    probe.selectedProtocol !== Protocol.RDP
+  );
 }
 
 export function selectsCredssp(probe: NegotiationProbe): boolean {

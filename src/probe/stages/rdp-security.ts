@@ -6,7 +6,12 @@ import {
   encryptionMethodName,
   rdpVersionName,
 } from '../../wire/gcc.js';
-import { decodeServerConnectResponse, encodeClientConnectInitial, McsResult, mcsResultName } from '../../wire/mcs.js';
+import {
+  decodeServerConnectResponse,
+  encodeClientConnectInitial,
+  McsResult,
+  mcsResultName,
+} from '../../wire/mcs.js';
 import { Protocol } from '../../wire/rdp-neg.js';
 import { tpktFrameLength } from '../../wire/tpkt.js';
 import type { Conversation, ReadResult } from '../conversation.js';
@@ -69,7 +74,11 @@ export function interpretConnectResponse(answer: ReadResult): RdpSecurityObserva
     const response = decodeServerConnectResponse(answer.bytes);
     const server = response.conference?.serverData;
     if (response.mcs.result !== McsResult['rt-successful'] || !server) {
-      return { ...base, outcome: 'malformed', mcsResult: mcsResultName(response.mcs.result) } as RdpSecurityObservation;
+      return {
+        ...base,
+        outcome: 'malformed',
+        mcsResult: mcsResultName(response.mcs.result),
+      } as RdpSecurityObservation;
     }
     const security = server.security;
     let serverCertificate: RdpSecurityObservation['serverCertificate'];

@@ -257,7 +257,8 @@ export async function sendHello(
   wantKeyExchange = false,
 ): Promise<HelloAnswer> {
   return channel.limiter.run(async () => {
-    const budget = () => Math.min(channel.timeoutMs, (channel.deadline ?? Number.POSITIVE_INFINITY) - performance.now());
+    const budget = () =>
+      Math.min(channel.timeoutMs, (channel.deadline ?? Number.POSITIVE_INFINITY) - performance.now());
     if (budget() <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
     const connect = await connectTcp(channel.address, channel.port, budget());
     if (connect.kind === 'failed') {

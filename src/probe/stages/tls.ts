@@ -47,7 +47,12 @@ export function peerChainDer(socket: tls.TLSSocket): string[] {
 
 export function handshakeTls(
   raw: net.Socket,
-  options: { servername?: string; timeoutMs: number; underProtocol: string; alertName: (code: number) => string },
+  options: {
+    servername?: string;
+    timeoutMs: number;
+    underProtocol: string;
+    alertName: (code: number) => string;
+  },
 ): Promise<TlsHandshakeResult> {
   const started = performance.now();
   const bytesBefore = raw.bytesRead;
@@ -72,7 +77,11 @@ export function handshakeTls(
         finish({
           ...base,
           outcome: 'timeout',
-          error: { code: 'READ_TIMEOUT', message: `TLS handshake not finished within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs },
+          error: {
+            code: 'READ_TIMEOUT',
+            message: `TLS handshake not finished within ${options.timeoutMs} ms`,
+            timeoutMs: options.timeoutMs,
+          },
           serverBytesBeforeClose: raw.bytesRead - bytesBefore,
           ms: ms(),
         }),
@@ -100,7 +109,11 @@ export function handshakeTls(
       const serverBytes = raw.bytesRead - bytesBefore;
       finish({
         ...base,
-        outcome: alert ? 'alert' : serverBytes === 0 || /disconnected|ECONNRESET|socket hang up/i.test(error.message) ? 'aborted' : 'error',
+        outcome: alert
+          ? 'alert'
+          : serverBytes === 0 || /disconnected|ECONNRESET|socket hang up/i.test(error.message)
+            ? 'aborted'
+            : 'error',
         ...(alert ? { alert } : {}),
         error: normaliseNetworkError(error),
         serverBytesBeforeClose: serverBytes,

@@ -213,10 +213,13 @@ export const rule = defineRule(
   (observations) => {
     const verdicts = clientVerdicts(observations);
     if (!verdicts) return notEvaluated('the TLS enumeration did not run or simulated no client');
-    const failing = verdicts.filter((verdict) => verdict.compatible === false);
-    if (failing.length === 0) return PASS;
     const posture = observations.tlsPosture!.observation!;
     const serverVersions = acceptedVersionsOf(posture);
+    // A server that completes no hello at all fails every client: a server-wide finding, not a per-client one.
+    if (serverVersions.length === 0)
+      return notEvaluated('the server accepted no TLS version at all (a server-wide failure)');
+    const failing = verdicts.filter((verdict) => verdict.compatible === false);
+    if (failing.length === 0) return PASS;
     return found(
       failing.map((verdict) => {
         const profile = findClientProfile(verdict.profile)!;

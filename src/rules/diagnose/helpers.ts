@@ -180,7 +180,9 @@ export function refusesEnhancedSecurity(negotiation: NegotiationObservation): Ne
  * will not do TLS (xrdp with security_layer=rdp answers like this rather than with a failure).
  */
 function selectedRdpDespiteTls(probe: NegotiationProbe): boolean {
-  return probe.outcome === 'selected' && probe.selectedProtocol === 0 && (probe.requestedProtocols & 0x1) !== 0;
+  return (
+    probe.outcome === 'selected' && probe.selectedProtocol === 0 && (probe.requestedProtocols & 0x1) !== 0
+  );
 }
 
 // --- certificates ----------------------------------------------------------------------------

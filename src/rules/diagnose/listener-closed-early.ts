@@ -50,11 +50,20 @@ export const rule = defineRule(
   (observations) => {
     // A reset right after the TCP handshake (ECONNRESET while connecting) never reaches negotiation.
     const tcp = observations.tcp?.observation;
-    if (observations.tcp?.status === 'failed' && tcp && tcp.perAddress.length > 0 && tcp.perAddress.every((entry) => entry.outcome === 'reset')) {
+    if (
+      observations.tcp?.status === 'failed' &&
+      tcp &&
+      tcp.perAddress.length > 0 &&
+      tcp.perAddress.every((entry) => entry.outcome === 'reset')
+    ) {
       return found([
         {
           evidence: tcp.perAddress.map((entry) =>
-            evidence(`TCP connection to ${entry.address}:${tcp.port}`, 'accepted, then reset before any RDP exchange', 'tcp'),
+            evidence(
+              `TCP connection to ${entry.address}:${tcp.port}`,
+              'accepted, then reset before any RDP exchange',
+              'tcp',
+            ),
           ),
           data: { outcomes: tcp.perAddress.map(() => 'reset') },
         },

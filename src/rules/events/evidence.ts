@@ -17,11 +17,38 @@ const CHANNEL_OF_NEED: Record<EventNeed, string> = {
   'rdpcorets-log': 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational',
 };
 
+/** The channels present and the records by event id (in order), made once per record list. */
+interface EventIndex {
+  readonly length: number;
+  readonly channels: ReadonlySet<string>;
+  readonly byId: ReadonlyMap<number, readonly EventRecord[]>;
+}
+
+const INDEXES = new WeakMap<readonly EventRecord[], EventIndex>();
+
+/** One pass over the records for all the rules (each asks for its logs and event ids). */
+function indexOf(events: readonly EventRecord[]): EventIndex {
+  let index = INDEXES.get(events);
+  // INVARIANT: rules never add records; a list that grew anyway gets a new index.
+  if (index === undefined || index.length !== events.length) {
+    const channels = new Set<string>();
+    const byId = new Map<number, EventRecord[]>();
+    for (const event of events) {
+      channels.add(event.channel);
+      const list = byId.get(event.eventId);
+      if (list) list.push(event);
+      else byId.set(event.eventId, [event]);
+    }
+    index = { length: events.length, channels, byId };
+    INDEXES.set(events, index);
+  }
+  return index;
+}
+
 /** The need that is satisfied by at least one record of its log, if any of `needs` is. */
 export function missingLogs(evidence: EventEvidence, needs: readonly EventNeed[]): RuleOutcome | undefined {
-  const present = needs.some((need) =>
-    evidence.events.some((event) => event.channel === CHANNEL_OF_NEED[need]),
-  );
+  const { channels } = indexOf(evidence.events);
+  const present = needs.some((need) => channels.has(CHANNEL_OF_NEED[need]));
   if (present) return undefined;
   return {
     status: 'not-evaluated',
@@ -34,6 +61,10 @@ export function matching(
   provider: string,
   eventIds: readonly number[],
 ): EventRecord[] {
+  if (eventIds.length === 1) {
+    const records = indexOf(evidence.events).byId.get(eventIds[0]!) ?? [];
+    return records.filter((event) => isProvider(event.provider, provider));
+  }
   return evidence.events.filter(
     (event) => eventIds.includes(event.eventId) && isProvider(event.provider, provider),
   );

@@ -1,5 +1,13 @@
 import { rule } from '../../../src/rules/diagnose/listener-closed-early.js';
-import { healthy, negotiation, negotiationOnly, probe, skipped, tcp, tcpFailure } from '../../helpers/observations.js';
+import {
+  healthy,
+  negotiation,
+  negotiationOnly,
+  probe,
+  skipped,
+  tcp,
+  tcpFailure,
+} from '../../helpers/observations.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 
 ruleTester(rule, {
@@ -17,7 +25,9 @@ ruleTester(rule, {
         tcp: tcp([tcpFailure('192.0.2.10', 'reset', 'ECONNRESET')]),
         negotiation: skipped('negotiation', 'TCP port 3389 is not reachable'),
       }),
-      findings: [{ severity: 'error', evidence: [{ label: /192\.0\.2\.10:3389/, value: /reset/, source: 'tcp' }] }],
+      findings: [
+        { severity: 'error', evidence: [{ label: /192\.0\.2\.10:3389/, value: /reset/, source: 'tcp' }] },
+      ],
     },
     {
       name: "the current client's request is closed",
