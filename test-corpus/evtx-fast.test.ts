@@ -14,27 +14,31 @@ const files = existsSync(EVTX)
       .sort()
   : [];
 
-describe('EVTX corpus: direct event path equals the XML tree path', {
-  skip: files.length === 0 ? 'no ../shared/corpus' : false,
-}, () => {
-  const stats = { direct: 0, viaTree: 0 };
-  for (const name of files) {
-    it(name, () => {
-      const bytes = new Uint8Array(readFileSync(join(EVTX, name)));
-      const tree: EventRecord[] = [];
-      const treeResult = parseEvtx(bytes, (record) =>
-        tree.push(eventRecordFromXml(record.event, record.recordId)),
-      );
-      const fast: EventRecord[] = [];
-      const fastResult = parseEvtxEvents(bytes, (event) => fast.push(event), stats);
-      assert.equal(fastResult.records, treeResult.records);
-      assert.deepEqual(fastResult.damage, treeResult.damage);
-      assert.equal(fast.length, tree.length);
-      for (let i = 0; i < tree.length; i++) assert.deepStrictEqual(fast[i], tree[i], `record ${i}`);
-    });
-  }
+describe(
+  'EVTX corpus: direct event path equals the XML tree path',
+  {
+    skip: files.length === 0 ? 'no ../shared/corpus' : false,
+  },
+  () => {
+    const stats = { direct: 0, viaTree: 0 };
+    for (const name of files) {
+      it(name, () => {
+        const bytes = new Uint8Array(readFileSync(join(EVTX, name)));
+        const tree: EventRecord[] = [];
+        const treeResult = parseEvtx(bytes, (record) =>
+          tree.push(eventRecordFromXml(record.event, record.recordId)),
+        );
+        const fast: EventRecord[] = [];
+        const fastResult = parseEvtxEvents(bytes, (event) => fast.push(event), stats);
+        assert.equal(fastResult.records, treeResult.records);
+        assert.deepEqual(fastResult.damage, treeResult.damage);
+        assert.equal(fast.length, tree.length);
+        for (let i = 0; i < tree.length; i++) assert.deepStrictEqual(fast[i], tree[i], `record ${i}`);
+      });
+    }
 
-  it('reduces most records directly', () => {
-    assert.ok(stats.direct > 9000, `direct ${stats.direct}, via tree ${stats.viaTree}`);
-  });
-});
+    it('reduces most records directly', () => {
+      assert.ok(stats.direct > 9000, `direct ${stats.direct}, via tree ${stats.viaTree}`);
+    });
+  },
+);

@@ -43,7 +43,9 @@ export const CIPHER_SUITE_REGISTRY_VERSION =
 
 type Row = readonly [number, string, string, string, string, string, CipherStrength, boolean, string?];
 
-// biome-ignore format: one suite per line reads as the registry does
+// One suite per line reads as the registry does.
+
+// prettier-ignore
 const ROWS: readonly Row[] = [
   [0x0000, 'TLS_NULL_WITH_NULL_NULL', 'NULL', 'NULL', 'NULL', 'NULL', 'insecure', false],
   [0x0001, 'TLS_RSA_WITH_NULL_MD5', 'RSA', 'RSA', 'NULL', 'MD5', 'insecure', false, 'NULL-MD5'],

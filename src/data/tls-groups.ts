@@ -17,7 +17,9 @@ export const TLS_GROUPS_VERSION = 'IANA tls-parameters-8, 2024';
 
 type Row = readonly [number, string, NamedGroup['kind'], number | undefined, NamedGroup['strength']];
 
-// biome-ignore format: one group per line reads as the registry does
+// One group per line reads as the registry does.
+
+// prettier-ignore
 const ROWS: readonly Row[] = [
   [1, 'sect163k1', 'ecdhe', 163, 'insecure'], [2, 'sect163r1', 'ecdhe', 163, 'insecure'], [3, 'sect163r2', 'ecdhe', 163, 'insecure'],
   [4, 'sect193r1', 'ecdhe', 193, 'insecure'], [5, 'sect193r2', 'ecdhe', 193, 'insecure'], [6, 'sect233k1', 'ecdhe', 233, 'weak'],

@@ -11,7 +11,9 @@ export interface SignatureScheme {
 
 export const TLS_SIGNATURE_SCHEMES_VERSION = 'IANA tls-signaturescheme, 2024';
 
-// biome-ignore format: one scheme per line reads as the registry does
+// One scheme per line reads as the registry does.
+
+// prettier-ignore
 const ROWS: readonly (readonly [number, string, SignatureScheme['strength']])[] = [
   [0x0101, 'rsa_md5', 'insecure'], [0x0102, 'dsa_md5', 'insecure'], [0x0103, 'ecdsa_md5', 'insecure'],
   [0x0201, 'rsa_pkcs1_sha1', 'weak'], [0x0202, 'dsa_sha1', 'weak'], [0x0203, 'ecdsa_sha1', 'weak'],

@@ -738,7 +738,7 @@ function ipv6Text(bytes: Uint8Array): string {
   for (let index = 0; index < 16; index += 2) groups.push((bytes[index]! << 8) | bytes[index + 1]!);
   let bestStart = -1;
   let bestLength = 0;
-  for (let index = 0; index < 8; ) {
+  for (let index = 0; index < 8;) {
     if (groups[index] !== 0) {
       index++;
       continue;

@@ -8,12 +8,7 @@ import * as x509 from '@peculiar/x509';
  * Each profile reproduces one certificate problem a real RDP host can have.
  */
 export type CertificateProfile =
-  | 'good'
-  | 'expired'
-  | 'wrong-name'
-  | 'weak-key'
-  | 'sha1'
-  | 'no-server-auth-eku';
+  'good' | 'expired' | 'wrong-name' | 'weak-key' | 'sha1' | 'no-server-auth-eku';
 
 export interface LabCertificate {
   readonly profile: CertificateProfile;

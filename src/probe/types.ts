@@ -190,7 +190,7 @@ export interface TlsPostureObservation {
    * the order the server chose them (its preference order when `preference` is 'server').
    */
   readonly ciphers: readonly TlsAcceptedCipher[];
-  /** Key-exchange groups the server accepted, per version (TLS 1.2 ECDHE and TLS 1.3). */
+  /** Key-exchange groups the server accepted, under the newest version that has them (TLS 1.3, else TLS 1.2 ECDHE). */
   readonly groups?: readonly TlsAcceptedGroup[];
   /** What the server answered to each client profile's own ClientHello (one connection per distinct hello). */
   readonly clients?: readonly ClientHelloAnswer[];

@@ -4,11 +4,7 @@
  * byte offset, so a hostile server's bytes can be reported rather than crash the probe.
  */
 export type DecodeErrorKind =
-  | 'not-enough-bytes'
-  | 'invalid-field'
-  | 'unexpected-type'
-  | 'unsupported-version'
-  | 'too-large';
+  'not-enough-bytes' | 'invalid-field' | 'unexpected-type' | 'unsupported-version' | 'too-large';
 
 export interface DecodeErrorDetails {
   readonly structure: string;

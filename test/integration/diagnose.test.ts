@@ -108,30 +108,34 @@ describe('diagnose against real xrdp servers', { skip: missingBinaries('xrdp') }
   });
 });
 
-describe('diagnose against FreeRDP shadow servers (NLA)', {
-  skip: missingBinaries('freerdp-shadow-cli', 'Xvfb', 'faketime'),
-}, () => {
-  it('an NLA server: nla-required, the NTLM names and the Windows build it claims', async () => {
-    const server = await track(startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' }));
-    const diagnosis = await diagnoseServer(server);
-    expectFindings(diagnosis, ['nla-required'], ['clock-skew', 'nla-not-required']);
-    const ntlm = diagnosis.observations.credssp?.observation?.ntlm;
-    assert.equal(
-      `${ntlm?.productVersion?.major}.${ntlm?.productVersion?.minor}.${ntlm?.productVersion?.build}`,
-      '6.1.7601',
-    );
-    // FreeRDP claims Windows 7 / 2008 R2, a release past its end of support.
-    expectFindings(diagnosis, ['os-end-of-life']);
-  });
+describe(
+  'diagnose against FreeRDP shadow servers (NLA)',
+  {
+    skip: missingBinaries('freerdp-shadow-cli', 'Xvfb', 'faketime'),
+  },
+  () => {
+    it('an NLA server: nla-required, the NTLM names and the Windows build it claims', async () => {
+      const server = await track(startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' }));
+      const diagnosis = await diagnoseServer(server);
+      expectFindings(diagnosis, ['nla-required'], ['clock-skew', 'nla-not-required']);
+      const ntlm = diagnosis.observations.credssp?.observation?.ntlm;
+      assert.equal(
+        `${ntlm?.productVersion?.major}.${ntlm?.productVersion?.minor}.${ntlm?.productVersion?.build}`,
+        '6.1.7601',
+      );
+      // FreeRDP claims Windows 7 / 2008 R2, a release past its end of support.
+      expectFindings(diagnosis, ['os-end-of-life']);
+    });
 
-  it('an NLA server whose clock is an hour behind raises clock-skew', async () => {
-    const server = await track(
-      startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla', faketime: '-1h' }),
-    );
-    const diagnosis = await diagnoseServer(server);
-    expectFindings(diagnosis, ['clock-skew']);
-  });
-});
+    it('an NLA server whose clock is an hour behind raises clock-skew', async () => {
+      const server = await track(
+        startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla', faketime: '-1h' }),
+      );
+      const diagnosis = await diagnoseServer(server);
+      expectFindings(diagnosis, ['clock-skew']);
+    });
+  },
+);
 
 describe('diagnose at the transport', () => {
   it('a closed port is refused', async () => {
@@ -189,41 +193,45 @@ describe('diagnose CLI against a lab server', () => {
   });
 });
 
-describe('xfreerdp agrees with the verdict where it can see it', {
-  skip: missingBinaries('xfreerdp', 'Xvfb', 'xrdp'),
-}, () => {
-  let display: XDisplay;
-  let home: string;
-  before(async () => {
-    display = await startXvfb();
-    home = makeWorkDir('xfreerdp-home');
-  });
-  after(async () => {
-    await display?.stop();
-    if (home) removeDir(home);
-  });
+describe(
+  'xfreerdp agrees with the verdict where it can see it',
+  {
+    skip: missingBinaries('xfreerdp', 'Xvfb', 'xrdp'),
+  },
+  () => {
+    let display: XDisplay;
+    let home: string;
+    before(async () => {
+      display = await startXvfb();
+      home = makeWorkDir('xfreerdp-home');
+    });
+    after(async () => {
+      await display?.stop();
+      if (home) removeDir(home);
+    });
 
-  it('TLS handshake aborted: we say tls-handshake-aborted, FreeRDP fails its TLS connect', async () => {
-    const server = await track(startLab('tls-handshake-aborted', await addressAllocator.next()));
-    const diagnosis = await diagnoseServer(server, { timeoutMs: 1500 });
-    expectFindings(diagnosis, ['tls-handshake-aborted']);
-    const output = await xfreerdpAuthOnly(server, display.display, home);
-    assert.match(output, /ERRCONNECT_TLS_CONNECT_FAILED|ERRCONNECT_CONNECT_TRANSPORT_FAILED/, output);
-  });
+    it('TLS handshake aborted: we say tls-handshake-aborted, FreeRDP fails its TLS connect', async () => {
+      const server = await track(startLab('tls-handshake-aborted', await addressAllocator.next()));
+      const diagnosis = await diagnoseServer(server, { timeoutMs: 1500 });
+      expectFindings(diagnosis, ['tls-handshake-aborted']);
+      const output = await xfreerdpAuthOnly(server, display.display, home);
+      assert.match(output, /ERRCONNECT_TLS_CONNECT_FAILED|ERRCONNECT_CONNECT_TRANSPORT_FAILED/, output);
+    });
 
-  it('NLA required: we say nla-required, FreeRDP reports HYBRID_REQUIRED_BY_SERVER to a TLS-only client', async () => {
-    const server = await track(startLab('neg-failure-5', await addressAllocator.next()));
-    const diagnosis = await diagnoseServer(server, { timeoutMs: 1500 });
-    expectFindings(diagnosis, ['nla-required']);
-    const output = await xfreerdpAuthOnly(server, display.display, home);
-    assert.match(output, /HYBRID_REQUIRED_BY_SERVER/, output);
-  });
+    it('NLA required: we say nla-required, FreeRDP reports HYBRID_REQUIRED_BY_SERVER to a TLS-only client', async () => {
+      const server = await track(startLab('neg-failure-5', await addressAllocator.next()));
+      const diagnosis = await diagnoseServer(server, { timeoutMs: 1500 });
+      expectFindings(diagnosis, ['nla-required']);
+      const output = await xfreerdpAuthOnly(server, display.display, home);
+      assert.match(output, /HYBRID_REQUIRED_BY_SERVER/, output);
+    });
 
-  it('healthy xrdp: no error from us, and FreeRDP gets past TLS', async () => {
-    const server = await track(startXrdp({ address: await addressAllocator.next(), securityLayer: 'tls' }));
-    const diagnosis = await diagnoseServer(server);
-    assert.deepEqual(errorIds(diagnosis), []);
-    const output = await xfreerdpAuthOnly(server, display.display, home);
-    assert.doesNotMatch(output, /ERRCONNECT_(SECURITY_NEGO|TLS)_CONNECT_FAILED/, output);
-  });
-});
+    it('healthy xrdp: no error from us, and FreeRDP gets past TLS', async () => {
+      const server = await track(startXrdp({ address: await addressAllocator.next(), securityLayer: 'tls' }));
+      const diagnosis = await diagnoseServer(server);
+      assert.deepEqual(errorIds(diagnosis), []);
+      const output = await xfreerdpAuthOnly(server, display.display, home);
+      assert.doesNotMatch(output, /ERRCONNECT_(SECURITY_NEGO|TLS)_CONNECT_FAILED/, output);
+    });
+  },
+);

@@ -43,74 +43,82 @@ after(async () => {
   await Promise.all(servers.map((server) => server.stop()));
 });
 
-describe('testbed: sslscan sees the TLS versions each server was given', {
-  skip: missingBinaries('sslscan', 'xrdp'),
-}, () => {
-  it('xrdp with ssl_protocols=TLSv1 enables TLS 1.0 only', async () => {
-    const server = await track(
-      startXrdp({
-        address: await addressAllocator.next(),
-        securityLayer: 'tls',
-        sslProtocols: 'TLSv1',
-        tlsCiphers: 'DEFAULT@SECLEVEL=0',
-      }),
-    );
-    assert.deepEqual(enabledVersions(await sslscanVersions(server)), ['TLSv1.0']);
-    await server.stop();
-    await server.stop();
-  });
+describe(
+  'testbed: sslscan sees the TLS versions each server was given',
+  {
+    skip: missingBinaries('sslscan', 'xrdp'),
+  },
+  () => {
+    it('xrdp with ssl_protocols=TLSv1 enables TLS 1.0 only', async () => {
+      const server = await track(
+        startXrdp({
+          address: await addressAllocator.next(),
+          securityLayer: 'tls',
+          sslProtocols: 'TLSv1',
+          tlsCiphers: 'DEFAULT@SECLEVEL=0',
+        }),
+      );
+      assert.deepEqual(enabledVersions(await sslscanVersions(server)), ['TLSv1.0']);
+      await server.stop();
+      await server.stop();
+    });
 
-  it('a default xrdp enables TLS 1.2 and 1.3 only', async () => {
-    const server = await track(startXrdp({ address: await addressAllocator.next() }));
-    assert.deepEqual(enabledVersions(await sslscanVersions(server)), ['TLSv1.2', 'TLSv1.3']);
-  });
+    it('a default xrdp enables TLS 1.2 and 1.3 only', async () => {
+      const server = await track(startXrdp({ address: await addressAllocator.next() }));
+      assert.deepEqual(enabledVersions(await sslscanVersions(server)), ['TLSv1.2', 'TLSv1.3']);
+    });
 
-  it("the lab's tls10-only enables TLS 1.0 only", async () => {
-    const server = await track(startLab('tls10-only', await addressAllocator.next()));
-    assert.deepEqual(enabledVersions(await sslscanVersions(server)), ['TLSv1.0']);
-    assert.ok(server.stats.handshakesCompleted > 0);
-  });
-});
+    it("the lab's tls10-only enables TLS 1.0 only", async () => {
+      const server = await track(startLab('tls10-only', await addressAllocator.next()));
+      assert.deepEqual(enabledVersions(await sslscanVersions(server)), ['TLSv1.0']);
+      assert.ok(server.stats.handshakesCompleted > 0);
+    });
+  },
+);
 
-describe('testbed: xfreerdp negotiates what each server offers', {
-  skip: missingBinaries('xfreerdp', 'Xvfb', 'xrdp', 'freerdp-shadow-cli'),
-}, () => {
-  let display: XDisplay;
-  let home: string;
-  before(async () => {
-    display = await startXvfb();
-    home = makeWorkDir('xfreerdp-home');
-  });
-  after(async () => {
-    await display?.stop();
-    if (home) removeDir(home);
-  });
+describe(
+  'testbed: xfreerdp negotiates what each server offers',
+  {
+    skip: missingBinaries('xfreerdp', 'Xvfb', 'xrdp', 'freerdp-shadow-cli'),
+  },
+  () => {
+    let display: XDisplay;
+    let home: string;
+    before(async () => {
+      display = await startXvfb();
+      home = makeWorkDir('xfreerdp-home');
+    });
+    after(async () => {
+      await display?.stop();
+      if (home) removeDir(home);
+    });
 
-  const xfreerdp = (server: RunningServer): Promise<string> =>
-    xfreerdpAuthOnly(server, display.display, home);
+    const xfreerdp = (server: RunningServer): Promise<string> =>
+      xfreerdpAuthOnly(server, display.display, home);
 
-  it('xrdp security_layer=tls: TLS negotiated and the connection gets past it', async () => {
-    const server = await track(startXrdp({ address: await addressAllocator.next(), securityLayer: 'tls' }));
-    const output = await xfreerdp(server);
-    assert.match(output, /nego_security_connect with PROTOCOL_SSL/, output);
-    assert.doesNotMatch(output, /ERRCONNECT_(SECURITY_NEGO|TLS|CONNECT_TRANSPORT)/, output);
-  });
+    it('xrdp security_layer=tls: TLS negotiated and the connection gets past it', async () => {
+      const server = await track(startXrdp({ address: await addressAllocator.next(), securityLayer: 'tls' }));
+      const output = await xfreerdp(server);
+      assert.match(output, /nego_security_connect with PROTOCOL_SSL/, output);
+      assert.doesNotMatch(output, /ERRCONNECT_(SECURITY_NEGO|TLS|CONNECT_TRANSPORT)/, output);
+    });
 
-  it('freerdp-shadow /sec:nla: CredSSP (HYBRID) negotiated, bad credentials end the connection', async () => {
-    const server = await track(startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' }));
-    const output = await xfreerdp(server);
-    assert.match(output, /nego_security_connect with PROTOCOL_HYBRID/, output);
-    assert.match(output, /ERRCONNECT_\w+/, output);
-  });
+    it('freerdp-shadow /sec:nla: CredSSP (HYBRID) negotiated, bad credentials end the connection', async () => {
+      const server = await track(startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' }));
+      const output = await xfreerdp(server);
+      assert.match(output, /nego_security_connect with PROTOCOL_HYBRID/, output);
+      assert.match(output, /ERRCONNECT_\w+/, output);
+    });
 
-  it("the lab's neg-failure-5 is a HYBRID_REQUIRED_BY_SERVER negotiation failure", async () => {
-    const server = await track(startLab('neg-failure-5', await addressAllocator.next()));
-    const output = await xfreerdp(server);
-    assert.match(output, /HYBRID_REQUIRED_BY_SERVER/, output);
-    assert.match(output, /ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED/, output);
-    assert.ok(server.stats.x224Requests >= 1);
-  });
-});
+    it("the lab's neg-failure-5 is a HYBRID_REQUIRED_BY_SERVER negotiation failure", async () => {
+      const server = await track(startLab('neg-failure-5', await addressAllocator.next()));
+      const output = await xfreerdp(server);
+      assert.match(output, /HYBRID_REQUIRED_BY_SERVER/, output);
+      assert.match(output, /ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED/, output);
+      assert.ok(server.stats.x224Requests >= 1);
+    });
+  },
+);
 
 describe('testbed: firewalled port', () => {
   const unsupported = firewallUnsupported();

@@ -157,7 +157,8 @@ export async function startXvfb(): Promise<XDisplay> {
     // Ready means our Xvfb owns the display: its socket exists and the lock file names our pid.
     // (Two test processes can start Xvfb on the same number at once; the loser sees the winner's
     // socket before it exits, so the socket alone proves nothing.)
-    const ours = (): boolean => existsSync(`/tmp/.X11-unix/X${number}`) && lockOwner(number) === managed.child.pid;
+    const ours = (): boolean =>
+      existsSync(`/tmp/.X11-unix/X${number}`) && lockOwner(number) === managed.child.pid;
     while (!exited && !ours() && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

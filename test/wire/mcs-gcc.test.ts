@@ -435,15 +435,13 @@ test('GCC client and server blocks: decode(encode(v)) is v', () => {
         nil: undefined,
       }),
     )
-    .map(
-      ([core, tail, security, channels, cluster]): ClientData => ({
-        core: { ...core, ...tail },
-        ...(security ? { security } : {}),
-        ...(channels ? { channels } : {}),
-        ...(cluster ? { cluster } : {}),
-        other: [],
-      }),
-    );
+    .map(([core, tail, security, channels, cluster]): ClientData => ({
+      core: { ...core, ...tail },
+      ...(security ? { security } : {}),
+      ...(channels ? { channels } : {}),
+      ...(cluster ? { cluster } : {}),
+      other: [],
+    }));
   fc.assert(
     fc.property(client, (value) =>
       assert.deepStrictEqual(decodeClientDataBlocks(encodeClientDataBlocks(value)), value),

@@ -10,7 +10,8 @@ import type { ClientErrors, ClientSource } from './types.js';
  */
 
 /** Windows 7 / Server 2008 R2 (after KB3042058) and Windows 8.1 / Server 2012 R2 (after KB2919355). */
-// biome-ignore format: one row per line of the Microsoft page
+// One row per line of the Microsoft page.
+// prettier-ignore
 export const SUITES_WINDOWS_7_AND_8_1: readonly number[] = [
   0xc028, 0xc027, 0xc014, 0xc013, 0x009f, 0x009e, 0x0039, 0x0033,
   0x009d, 0x009c, 0x003d, 0x003c, 0x0035, 0x002f,
@@ -22,14 +23,16 @@ export const SUITES_WINDOWS_7_AND_8_1: readonly number[] = [
  * The Windows 7 list cut to the suites the page marks usable in TLS 1.0: what a Windows 7 client
  * offers while TLS 1.1 and 1.2 are off (Schannel offers only suites usable at its highest version).
  */
-// biome-ignore format: one row per line of the Microsoft page
+// One row per line of the Microsoft page.
+// prettier-ignore
 export const SUITES_WINDOWS_7_TLS10: readonly number[] = [
   0xc014, 0xc013, 0x0039, 0x0033, 0x0035, 0x002f,
   0xc00a, 0xc009, 0x0038, 0x0032, 0x000a, 0x0013, 0x0005, 0x0004,
 ];
 
 /** Windows 10 1607 / Server 2016. */
-// biome-ignore format: one row per line of the Microsoft page
+// One row per line of the Microsoft page.
+// prettier-ignore
 export const SUITES_WINDOWS_10_1607: readonly number[] = [
   0xc02c, 0xc02b, 0xc030, 0xc02f, 0x009f, 0x009e, 0xc024, 0xc023, 0xc028, 0xc027,
   0xc00a, 0xc009, 0xc014, 0xc013, 0x0039, 0x0033, 0x009d, 0x009c, 0x003d, 0x003c,
@@ -37,14 +40,16 @@ export const SUITES_WINDOWS_10_1607: readonly number[] = [
 ];
 
 /** Windows 10 1809 / Server 2019 and Windows 10 20H2-21H2: RC4 and DHE CBC suites gone. */
-// biome-ignore format: one row per line of the Microsoft page
+// One row per line of the Microsoft page.
+// prettier-ignore
 export const SUITES_WINDOWS_10_1809: readonly number[] = [
   0xc02c, 0xc02b, 0xc030, 0xc02f, 0x009f, 0x009e, 0xc024, 0xc023, 0xc028, 0xc027,
   0xc00a, 0xc009, 0xc014, 0xc013, 0x009d, 0x009c, 0x003d, 0x003c, 0x0035, 0x002f, 0x000a,
 ];
 
 /** Windows 10 22H2, Windows 11 22H2 and later, Server 2025: DHE GCM and 3DES gone. */
-// biome-ignore format: one row per line of the Microsoft page
+// One row per line of the Microsoft page.
+// prettier-ignore
 export const SUITES_WINDOWS_10_22H2: readonly number[] = [
   0xc02c, 0xc02b, 0xc030, 0xc02f, 0xc024, 0xc023, 0xc028, 0xc027,
   0xc00a, 0xc009, 0xc014, 0xc013, 0x009d, 0x009c, 0x003d, 0x003c, 0x0035, 0x002f,

@@ -13,13 +13,7 @@ import type { Confidence } from '../error-code.js';
 export type TlsVersionName = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 export type ClientPlatform =
-  | 'windows'
-  | 'windows-server'
-  | 'linux'
-  | 'macos'
-  | 'ios'
-  | 'android'
-  | 'cross-platform';
+  'windows' | 'windows-server' | 'linux' | 'macos' | 'ios' | 'android' | 'cross-platform';
 
 export type { Confidence };
 

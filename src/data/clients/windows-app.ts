@@ -6,7 +6,9 @@ import type { ClientErrors, ClientProfile, ClientSource } from './types.js';
  * `confidence: 'low'` and lists what it assumes. Treat a verdict for them as "likely", never "will".
  */
 
-// biome-ignore format: one AEAD/CBC family per line
+// One AEAD/CBC family per line.
+
+// prettier-ignore
 /** Assumed: an OpenSSL 3-style default list (see assumptions). */
 const ASSUMED_SUITES: readonly number[] = [
   0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc02b, 0xc02f,
@@ -16,7 +18,8 @@ const ASSUMED_SUITES: readonly number[] = [
 ];
 const ASSUMED_TLS13_SUITES: readonly number[] = [0x1302, 0x1303, 0x1301];
 const ASSUMED_GROUPS: readonly number[] = [29, 23, 24];
-// biome-ignore format: as a ClientHello lists them
+// As a ClientHello lists them.
+// prettier-ignore
 const ASSUMED_SIGNATURE_ALGORITHMS: readonly number[] = [
   0x0403, 0x0503, 0x0603, 0x0807, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601,
 ];

@@ -476,17 +476,26 @@ export async function probeTlsPosture(options: PostureOptions): Promise<TlsPostu
   const counters: HelloCounters = { hellosSent: 0, connectionsOpened: 0 };
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
   const enumerate = options.enumerate ?? true;
-  const groupVersions = POSTURE_VERSIONS.filter((entry) => entry.code >= TlsVersion.TLS_1_2);
+  // Groups are enumerated once, under the newest version that carries them: TLS 1.3 when the
+  // server speaks it, else TLS 1.2's ECDHE curves. (Each client's own groups are still tried by
+  // the simulation, so a TLS 1.2-only client's curve mismatch is still seen.)
+  const [tls13, tls12] = [TlsVersion.TLS_1_3, TlsVersion.TLS_1_2].map((code) =>
+    POSTURE_VERSIONS.find((entry) => entry.code === code)!,
+  );
+  const enumerateGroupsOnce = async (): Promise<TlsAcceptedGroup[]> => {
+    const newest = await enumerateGroups(options, counters, tls13!);
+    return newest.length > 0 ? newest : enumerateGroups(options, counters, tls12!);
+  };
   const [versionResults, groupResults, clients] = await Promise.all([
     enumerate ? Promise.all(POSTURE_VERSIONS.map((entry) => enumerateVersion(options, counters, entry))) : [],
-    enumerate ? Promise.all(groupVersions.map((entry) => enumerateGroups(options, counters, entry))) : [],
+    enumerate ? enumerateGroupsOnce() : [],
     simulateClients(options, counters, options.clients ?? []),
   ]);
   return {
     underProtocol: options.request.label,
     versions: versionResults.map((result) => result.probe),
     ciphers: versionResults.flatMap((result) => result.ciphers),
-    groups: groupResults.flat(),
+    groups: groupResults,
     ...(options.clients ? { clients } : {}),
     hellosSent: counters.hellosSent,
     connectionsOpened: counters.connectionsOpened,
