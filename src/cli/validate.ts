@@ -55,13 +55,19 @@ export function parseHostPort(raw: string, defaultPort = DEFAULT_RDP_PORT): Host
   return { host: validateHost(text, raw), port: defaultPort };
 }
 
-/** A non-negative whole number of milliseconds; `what` names the flag in the message. */
+/**
+ * A timeout in whole milliseconds, 1 or more (a zero timeout would fail every step at once and
+ * read as a filtered port), at most ten minutes.
+ */
+export const MAX_TIMEOUT_MS = 600_000;
+
 export function parseMilliseconds(raw: string, what = '--timeout'): number {
-  if (!/^\d+$/.test(raw.trim())) {
-    throw new UsageError(`invalid ${what} '${raw}': expected a whole number of milliseconds (0 or more)`);
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new UsageError(
+      `invalid ${what} '${raw}': expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
+    );
   }
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value)) throw new UsageError(`invalid ${what} '${raw}': too large`);
   return value;
 }
 

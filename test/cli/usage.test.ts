@@ -65,10 +65,11 @@ describe('target and number parsing', () => {
     for (const raw of ['0', '65536', '-1', '1.5', ''])
       assert.throws(() => parsePort(raw), { name: 'UsageError' });
   });
-  it('rejects negative and non-numeric timeouts', () => {
-    for (const raw of ['-1', 'abc', '1.5', '', '1e3'])
+  it('rejects negative, zero, huge and non-numeric timeouts', () => {
+    for (const raw of ['-1', 'abc', '1.5', '', '1e3', '0', '600001']) {
       assert.throws(() => parseMilliseconds(raw), { name: 'UsageError' });
-    assert.equal(parseMilliseconds('0'), 0);
+    }
+    assert.equal(parseMilliseconds('1'), 1);
     assert.equal(parseMilliseconds('2500'), 2500);
   });
 });

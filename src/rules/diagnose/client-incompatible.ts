@@ -3,8 +3,8 @@ import { cipherSuiteName } from '../../data/tls-cipher-suites.js';
 import { namedGroupName } from '../../data/tls-groups.js';
 import type { ClientHelloAnswer, ProbeObservations, TlsPostureObservation } from '../../probe/types.js';
 import type { ClientError, Fix } from '../types.js';
-import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from './client-errors.js';
-import { azureVariant, psSchannelProtocol, type SchannelProtocol } from './fixes.js';
+import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
+import { azureVariant, psSchannelProtocol, type SchannelProtocol } from '../common/fixes.js';
 import { defineRule, evidence, found, hex, notEvaluated, observationOf, PASS } from './helpers.js';
 
 /** One client profile's verdict against the server, from the answer to that client's own hello. */

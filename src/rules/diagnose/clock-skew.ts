@@ -1,4 +1,4 @@
-import { MSTSC_NO_AUTHORITY } from './client-errors.js';
+import { MSTSC_NO_AUTHORITY } from '../common/client-errors.js';
 import { defineRule, evidence, found, notEvaluated, PASS, withStage } from './helpers.js';
 
 /** Kerberos' default maximum tolerance for computer clock synchronisation. */

@@ -1,5 +1,5 @@
-import { FREERDP_AUTH_FAILED, FREERDP_LOGON_FAILURE, MSTSC_LOGON_FAILURE } from './client-errors.js';
-import { psRecentEvents } from './fixes.js';
+import { FREERDP_AUTH_FAILED, FREERDP_LOGON_FAILURE, MSTSC_LOGON_FAILURE } from '../common/client-errors.js';
+import { psRecentEvents } from '../common/fixes.js';
 import { defineRule, evidence, found, hex, PASS, withStage } from './helpers.js';
 
 /** NTSTATUS / SSPI codes a server puts in TSRequest.errorCode (credssp.json; FreeRDP nla.c; winerror.h). */

@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
-import { FREERDP_AUTH_FAILED, MSTSC_CREDSSP_ORACLE } from './client-errors.js';
-import { CREDSSP_KEY, psSetDwords } from './fixes.js';
+import { FREERDP_AUTH_FAILED, MSTSC_CREDSSP_ORACLE } from '../common/client-errors.js';
+import { CREDSSP_KEY, psSetDwords } from '../common/fixes.js';
 import { defineRule, evidence, found, notEvaluated, PASS, withStage } from './helpers.js';
 
 /** MS-CSSP 5.1: version 5 is the CVE-2018-0886 revision (clientNonce, hashed pubKeyAuth). */

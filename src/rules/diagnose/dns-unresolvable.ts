@@ -2,7 +2,7 @@ import {
   FREERDP_DNS_NAME_NOT_FOUND,
   MSTSC_DNS_LOOKUP_FAILED,
   MSTSC_HOST_NOT_FOUND,
-} from './client-errors.js';
+} from '../common/client-errors.js';
 import { defineRule, evidence, found, PASS, withStage } from './helpers.js';
 
 export const rule = defineRule(

@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
-import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
-import { azureVariant, psRecentEvents, RESTART_TERMSERVICE } from './fixes.js';
+import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
+import { azureVariant, psRecentEvents, RESTART_TERMSERVICE } from '../common/fixes.js';
 import { defineRule, evidence, found, PASS, probeByLabel, probeEvidence, withStage } from './helpers.js';
 
 const SILENT_OUTCOMES = new Set(['closed', 'reset', 'timeout']);

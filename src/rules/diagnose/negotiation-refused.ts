@@ -1,6 +1,6 @@
 import type { NegotiationProbe } from '../../probe/types.js';
 import type { RuleReport } from '../types.js';
-import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
+import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
 import { defineRule, found, hex, NEG_FAILURE, probeEvidence, withStage } from './helpers.js';
 
 /** Answers other rules explain (or that are the expected answer to a deliberately narrow request). */

@@ -1,4 +1,4 @@
-import { FREERDP_TRANSPORT_FAILED, MSTSC_RECV_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
+import { FREERDP_TRANSPORT_FAILED, MSTSC_RECV_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
 import { defineRule, evidence, found, notEvaluated, PASS, withStage } from './helpers.js';
 
 /** Fewer samples than this say nothing about stability. */

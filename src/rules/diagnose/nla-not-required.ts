@@ -1,5 +1,5 @@
 import type { Fix } from '../types.js';
-import { azureVariant, psSetDwords, RDP_TCP_KEY } from './fixes.js';
+import { azureVariant, psSetDwords, RDP_TCP_KEY } from '../common/fixes.js';
 import {
   defineRule,
   found,

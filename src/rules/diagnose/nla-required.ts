@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
-import { FREERDP_NEGO_FAILED } from './client-errors.js';
-import { psSetDwords, RDP_TCP_KEY } from './fixes.js';
+import { FREERDP_NEGO_FAILED } from '../common/client-errors.js';
+import { psSetDwords, RDP_TCP_KEY } from '../common/fixes.js';
 import {
   defineRule,
   failedWith,

@@ -1,5 +1,5 @@
-import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
-import { RDP_TCP_KEY } from './fixes.js';
+import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
+import { RDP_TCP_KEY } from '../common/fixes.js';
 import { defineRule, evidence, found, withStage } from './helpers.js';
 
 export const rule = defineRule(

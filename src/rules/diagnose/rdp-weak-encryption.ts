@@ -1,6 +1,6 @@
 import type { Evidence, Fix } from '../types.js';
-import { MSTSC_INVALID_ENCRYPTION } from './client-errors.js';
-import { azureVariant, psSetDwords, RDP_TCP_KEY } from './fixes.js';
+import { MSTSC_INVALID_ENCRYPTION } from '../common/client-errors.js';
+import { azureVariant, psSetDwords, RDP_TCP_KEY } from '../common/fixes.js';
 import { defineRule, evidence, found, hex, PASS, withStage } from './helpers.js';
 
 /** MS-RDPBCGR 2.2.1.4.3 encryptionMethod / encryptionLevel values. */

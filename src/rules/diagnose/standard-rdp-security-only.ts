@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
-import { MSTSC_CERT_WARNING } from './client-errors.js';
-import { azureVariant, psSetDwords, RDP_TCP_KEY, TS_POLICY_KEY } from './fixes.js';
+import { MSTSC_CERT_WARNING } from '../common/client-errors.js';
+import { azureVariant, psSetDwords, RDP_TCP_KEY, TS_POLICY_KEY } from '../common/fixes.js';
 import { defineRule, found, PASS, probeEvidence, refusesEnhancedSecurity, withStage } from './helpers.js';
 
 const negotiate: Fix = {

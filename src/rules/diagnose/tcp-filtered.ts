@@ -3,8 +3,8 @@ import {
   FREERDP_CONNECT_FAILED,
   MSTSC_CONNECTION_TIMED_OUT,
   MSTSC_SOCKET_CONNECT_FAILED,
-} from './client-errors.js';
-import { azureVariant, psFirewallAllow } from './fixes.js';
+} from '../common/client-errors.js';
+import { azureVariant, psFirewallAllow } from '../common/fixes.js';
 import { defineRule, judgeTcpOutcome, withStage } from './helpers.js';
 
 const openHostFirewall: Fix = {

@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
-import { FREERDP_CONNECT_FAILED, MSTSC_SOCKET_CONNECT_FAILED } from './client-errors.js';
-import { azureVariant, psRecentEvents, RDP_TCP_KEY, TERMINAL_SERVER_KEY } from './fixes.js';
+import { FREERDP_CONNECT_FAILED, MSTSC_SOCKET_CONNECT_FAILED } from '../common/client-errors.js';
+import { azureVariant, psRecentEvents, RDP_TCP_KEY, TERMINAL_SERVER_KEY } from '../common/fixes.js';
 import { defineRule, judgeTcpOutcome, withStage } from './helpers.js';
 
 const enableRemoteDesktop: Fix = {

@@ -1,4 +1,4 @@
-import { FREERDP_CONNECT_FAILED, MSTSC_SOCKET_CONNECT_FAILED } from './client-errors.js';
+import { FREERDP_CONNECT_FAILED, MSTSC_SOCKET_CONNECT_FAILED } from '../common/client-errors.js';
 import { defineRule, judgeTcpOutcome, withStage } from './helpers.js';
 
 export const rule = defineRule(

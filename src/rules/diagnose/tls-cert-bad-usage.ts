@@ -1,5 +1,5 @@
-import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from './client-errors.js';
-import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from './fixes.js';
+import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from '../common/client-errors.js';
+import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
 import { certificateEvidence, defineRule, evidence, found, PASS, withLeaf } from './helpers.js';
 
 /** RFC 5280 4.2.1.12 id-kp-serverAuth, and Microsoft's Remote Desktop Authentication EKU. */

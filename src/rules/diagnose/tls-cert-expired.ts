@@ -1,10 +1,10 @@
-import { FREERDP_CERT_PROMPT, MSTSC_CERT_EXPIRED, MSTSC_CERT_WARNING } from './client-errors.js';
+import { FREERDP_CERT_PROMPT, MSTSC_CERT_EXPIRED, MSTSC_CERT_WARNING } from '../common/client-errors.js';
 import {
   ISSUE_CA_CERTIFICATE,
   REGENERATE_SELF_SIGNED,
   REPAIR_MACHINE_KEYS,
   SET_LISTENER_CERTIFICATE,
-} from './fixes.js';
+} from '../common/fixes.js';
 import {
   certificateEvidence,
   certLabel,

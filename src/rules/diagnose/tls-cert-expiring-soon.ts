@@ -1,4 +1,4 @@
-import { ISSUE_CA_CERTIFICATE, REPAIR_MACHINE_KEYS, SET_LISTENER_CERTIFICATE } from './fixes.js';
+import { ISSUE_CA_CERTIFICATE, REPAIR_MACHINE_KEYS, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
 import {
   certificateEvidence,
   DAY_MS,

@@ -1,11 +1,11 @@
-import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
+import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
 import {
   azureVariant,
   psRecentEvents,
   REGENERATE_SELF_SIGNED,
   REPAIR_MACHINE_KEYS,
   SET_LISTENER_CERTIFICATE,
-} from './fixes.js';
+} from '../common/fixes.js';
 import { defineRule, failedWith, found, NEG_FAILURE, probeEvidence, withStage } from './helpers.js';
 
 export const rule = defineRule(

@@ -1,6 +1,6 @@
 import type { CertificateFacts } from '../../probe/types.js';
-import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from './client-errors.js';
-import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from './fixes.js';
+import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from '../common/client-errors.js';
+import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
 import {
   certificateEvidence,
   defineRule,

@@ -1,7 +1,7 @@
 import type { CertificateFacts } from '../../probe/types.js';
 import type { RuleReport } from '../types.js';
-import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
-import { ISSUE_CA_CERTIFICATE, REGENERATE_SELF_SIGNED, SET_LISTENER_CERTIFICATE } from './fixes.js';
+import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
+import { ISSUE_CA_CERTIFICATE, REGENERATE_SELF_SIGNED, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
 import { certificateEvidence, certLabel, defineRule, evidence, found, withLeaf } from './helpers.js';
 
 /** Schannel clients refuse smaller RSA keys (PKCS ClientMinKeyBitLength default, registry.json). */

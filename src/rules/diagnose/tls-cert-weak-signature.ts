@@ -1,5 +1,5 @@
-import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from './client-errors.js';
-import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from './fixes.js';
+import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from '../common/client-errors.js';
+import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
 import { certificateEvidence, certLabel, defineRule, evidence, found, withLeaf } from './helpers.js';
 
 const WEAK_HASHES: ReadonlySet<string> = new Set(['md2', 'md5', 'sha1']);

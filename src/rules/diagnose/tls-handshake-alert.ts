@@ -1,5 +1,5 @@
-import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
-import { psRecentEvents } from './fixes.js';
+import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
+import { psRecentEvents } from '../common/fixes.js';
 import { defineRule, found, PASS, tlsEvidence, withStage } from './helpers.js';
 
 /** handshake_failure from the server is tls-no-common-cipher's finding. */

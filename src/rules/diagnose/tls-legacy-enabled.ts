@@ -1,5 +1,5 @@
 import type { Fix } from '../types.js';
-import { azureVariant, psSchannelProtocol, type SchannelProtocol } from './fixes.js';
+import { azureVariant, psSchannelProtocol, type SchannelProtocol } from '../common/fixes.js';
 import { defineRule, evidence, found, LEGACY_TLS_VERSIONS, PASS, withStage } from './helpers.js';
 
 const LEGACY: readonly SchannelProtocol[] = ['SSL 3.0', 'TLS 1.0', 'TLS 1.1'];

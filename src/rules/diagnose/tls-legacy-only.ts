@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
-import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
-import { azureVariant, psSchannelProtocol } from './fixes.js';
+import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
+import { azureVariant, psSchannelProtocol } from '../common/fixes.js';
 import {
   acceptedVersions,
   DEFAULT_OFFERED_VERSIONS,

@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
-import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from './client-errors.js';
-import { azureVariant, psRecentEvents, psSchannelProtocol } from './fixes.js';
+import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
+import { azureVariant, psRecentEvents, psSchannelProtocol } from '../common/fixes.js';
 import { acceptedVersions, defineRule, evidence, found, PASS, tlsEvidence, withStage } from './helpers.js';
 
 const HANDSHAKE_FAILURE = 40;

@@ -1,5 +1,5 @@
 import type { Fix } from '../types.js';
-import { azureVariant } from './fixes.js';
+import { azureVariant } from '../common/fixes.js';
 import { defineRule, evidence, found, hex, PASS, withStage } from './helpers.js';
 
 /**

@@ -1,5 +1,7 @@
 import { Provider } from '../../data/events/event-ids.js';
 import type { EventRecord } from '../../evidence/types.js';
+import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
+import { REGENERATE_SELF_SIGNED, REPAIR_MACHINE_KEYS } from '../common/fixes.js';
 import type { Rule } from '../types.js';
 import {
   type EventEvidence,
@@ -10,8 +12,6 @@ import {
   recordEvidence,
   recordIds,
 } from './evidence.js';
-
-const MACHINE_KEYS = 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys';
 
 function describe(event: EventRecord): string {
   const detail = Object.values(event.data)
@@ -45,50 +45,9 @@ export const tlsCertKeyUnreadable: Rule<EventEvidence, EventNeed> = {
         '36870/36871 can also come from other TLS servers on the host (IIS, WinRM over HTTPS); check that the ' +
         'events coincide with failing RDP connections.',
     },
-    clientErrors: [
-      { client: 'mstsc', code: '0x904', extended: '0x7', note: 'An internal error has occurred' },
-      { client: 'freerdp', code: 'ERRCONNECT_TLS_CONNECT_FAILED' },
-    ],
-    fixes: [
-      {
-        title: 'Repair the MachineKeys folder permissions and restart Remote Desktop Services',
-        risk: 'low',
-        where: 'server',
-        steps: [
-          `Save the current ACLs of ${MACHINE_KEYS}.`,
-          'Grant SYSTEM and Administrators Full control and NETWORK SERVICE Read on the folder and its keys.',
-          'Restart the Remote Desktop Services (TermService) service; it recreates its certificate if needed.',
-        ],
-        script: {
-          language: 'powershell',
-          code:
-            `$dir = '${MACHINE_KEYS}'\n` +
-            'New-Item -ItemType Directory -Force -Path C:\\temp | Out-Null\n' +
-            'icacls $dir /t /c > C:\\temp\\MachineKeys-acl-before.txt\n' +
-            'takeown /f $dir /a /r /d y | Out-Null\n' +
-            "icacls $dir /t /c /grant '*S-1-5-18:(F)' '*S-1-5-32-544:(F)' '*S-1-5-20:(R)' | Out-Null\n" +
-            'icacls $dir /t /c > C:\\temp\\MachineKeys-acl-after.txt\n' +
-            'Restart-Service -Name TermService -Force\n',
-        },
-      },
-      {
-        title: 'Let Remote Desktop Services create a fresh self-signed certificate',
-        risk: 'medium',
-        where: 'server',
-        steps: [
-          "Remove the self-signed certificate (subject CN=<computer name>) from the 'Remote Desktop' machine store.",
-          'Restart TermService; it creates a new one. Clients see a new certificate thumbprint once.',
-        ],
-        script: {
-          language: 'powershell',
-          code:
-            "Get-ChildItem -Path 'Cert:\\LocalMachine\\Remote Desktop' |\n" +
-            '  Where-Object { $_.Subject -like "CN=$env:COMPUTERNAME*" -and $_.Issuer -eq $_.Subject } |\n' +
-            '  Remove-Item\n' +
-            'Restart-Service -Name TermService -Force\n',
-        },
-      },
-    ],
+    clientErrors: [MSTSC_SOCKET_CLOSED_DENIED, FREERDP_TLS_FAILED],
+    // The same repair `diagnose` offers for tls-handshake-aborted: one cause, one fix.
+    fixes: [REPAIR_MACHINE_KEYS, REGENERATE_SELF_SIGNED],
   },
   evaluate(evidence) {
     const notEvaluated = missingLogs(evidence, this.meta.requires);

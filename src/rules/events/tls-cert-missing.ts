@@ -1,4 +1,5 @@
 import { Provider } from '../../data/events/event-ids.js';
+import { REGENERATE_SELF_SIGNED, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
 import type { Rule } from '../types.js';
 import {
   type EventEvidence,
@@ -26,27 +27,8 @@ export const tlsCertMissing: Rule<EventEvidence, EventNeed> = {
         'an unexpected certificate (name-mismatch warnings on clients).',
     },
     clientErrors: [{ client: 'mstsc', code: '0x904' }],
-    fixes: [
-      {
-        title:
-          'Point the listener at an installed certificate, or clear the setting to use the self-signed one',
-        risk: 'low',
-        where: 'server',
-        steps: [
-          'Find the certificate thumbprint in Cert:\\LocalMachine\\My (it must have a private key and Server Authentication).',
-          'Set it on the listener (Win32_TSGeneralSetting SSLCertificateSHA1Hash) or remove the value to use the default.',
-        ],
-        script: {
-          language: 'powershell',
-          code:
-            "$thumbprint = '<THUMBPRINT>'\n" +
-            '$setting = Get-CimInstance -Namespace root\\cimv2\\TerminalServices -ClassName Win32_TSGeneralSetting -Filter "TerminalName=\'RDP-Tcp\'"\n' +
-            'if ($setting.SSLCertificateSHA1Hash -ne $thumbprint) {\n' +
-            '  Set-CimInstance -InputObject $setting -Property @{ SSLCertificateSHA1Hash = $thumbprint }\n' +
-            '}\n',
-        },
-      },
-    ],
+    // The same fixes `diagnose` offers for tls-cert-missing: one cause, one fix.
+    fixes: [SET_LISTENER_CERTIFICATE, REGENERATE_SELF_SIGNED],
   },
   evaluate(evidence) {
     const notEvaluated = missingLogs(evidence, this.meta.requires);

@@ -1,5 +1,6 @@
 import { Provider } from '../../data/events/event-ids.js';
 import { NO_COMMON_CIPHER_ALERTS, tlsAlertName } from '../../data/events/tls-alerts.js';
+import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
 import type { Rule } from '../types.js';
 import {
   type EventEvidence,
@@ -26,10 +27,7 @@ export const tlsNoCommonCipher: Rule<EventEvidence, EventNeed> = {
         'Internet scanners offering only obsolete suites cause the same events; if the addresses are not your users, ' +
         'the server is doing its job.',
     },
-    clientErrors: [
-      { client: 'mstsc', code: '0x904', extended: '0x7', note: 'An internal error has occurred' },
-      { client: 'freerdp', code: 'ERRCONNECT_TLS_CONNECT_FAILED' },
-    ],
+    clientErrors: [MSTSC_SOCKET_CLOSED_DENIED, FREERDP_TLS_FAILED],
     fixes: [
       {
         title: 'Update the client so it offers TLS 1.2 with ECDHE-AES-GCM suites',
