@@ -58,7 +58,9 @@ export const rule = defineRule(
               ? { title: 'The answer on this port looks like RDP but does not decode' }
               : {}),
             ...(probe.serviceGuess && probe.serviceGuess !== 'unknown'
-              ? { title: `A ${probe.serviceGuess.toUpperCase()} service, not RDP, answers on this port` }
+              ? {
+                  title: `${/^[AEFHILMNORSX]/.test(probe.serviceGuess.toUpperCase()) ? 'An' : 'A'} ${probe.serviceGuess.toUpperCase()} service, not RDP, answers on this port`,
+                }
               : {}),
             data: { outcome: probe.outcome, serviceGuess: probe.serviceGuess },
           })),

@@ -15,7 +15,7 @@ ruleTester(rule, {
       findings: [
         {
           severity: 'error',
-          title: 'A HTTP service, not RDP, answers on this port',
+          title: 'An HTTP service, not RDP, answers on this port',
           evidence: [{ label: 'first bytes (hex)', value: '485454502f312e31' }],
         },
       ],
