@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { FrameLength } from '../../src/wire/framing.js';
@@ -21,54 +17,14 @@ import {
 import { tpktFrameLength } from '../../src/wire/tpkt.js';
 import { decodeTsRequest, encodeTsRequest, tsRequestFrameLength } from '../../src/wire/ts-request.js';
 import { decodeConnectionConfirm, encodeConnectionRequest } from '../../src/wire/x224.js';
+import { addressAllocator, type RunningServer, startFreerdpShadow, startXrdp } from '../testbed/index.js';
 
 /**
  * Our codecs against real servers on loopback (../shared/TESTBED.md): xrdp for negotiation and
- * Standard RDP Security, the FreeRDP shadow server for CredSSP / NTLM. Helpers stay in this file
- * until the shared testbed (test/testbed/) exists.
+ * Standard RDP Security, the FreeRDP shadow server for CredSSP / NTLM. Servers come from the shared
+ * testbed, so each gets its own address, display and working directory.
  */
-const XRDP_ADDRESS = '127.0.0.41';
-const SHADOW_ADDRESS = '127.0.0.42';
-const SHADOW_DISPLAY = ':141';
 const PORT = 3389;
-
-const children: ChildProcess[] = [];
-const tempDirs: string[] = [];
-
-function start(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const child = spawn(command, args, { env, stdio: 'ignore' });
-  children.push(child);
-  return child;
-}
-
-async function stopAll(): Promise<void> {
-  for (const child of children.reverse()) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(timer);
-  }
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-}
-
-async function waitForPort(host: string, port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${host}:${port} did not open within ${timeoutMs} ms`);
-}
 
 /** Reads one frame from a socket using a frame-length function (TPKT or TSRequest). */
 function readFrame(
@@ -136,30 +92,18 @@ const clientData: ClientData = {
 };
 
 describe('xrdp (security_layer=rdp, crypt_level=high)', { timeout: 30_000 }, () => {
+  let xrdp: RunningServer | undefined;
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rdp-doctor-wire-xrdp-'));
-    tempDirs.push(dir);
-    let ini = readFileSync('/etc/xrdp/xrdp.ini', 'utf8');
-    const set = (key: string, value: string) => {
-      // Only the first occurrence: the one in [Globals] (later sections reuse "port=").
-      ini = ini.replace(new RegExp(`^${key}=.*$`, 'm'), `${key}=${value}`);
-    };
-    set('port', `tcp://${XRDP_ADDRESS}:${PORT}`);
-    set('fork', 'false');
-    set('security_layer', 'rdp');
-    set('crypt_level', 'high');
-    set('certificate', '/etc/xrdp/cert.pem');
-    set('key_file', '/etc/xrdp/key.pem');
-    set('LogFile', join(dir, 'xrdp.log'));
-    set('EnableSyslog', 'false');
-    writeFileSync(join(dir, 'xrdp.ini'), ini);
-    start('xrdp', ['--nodaemon', '--config', join(dir, 'xrdp.ini')]);
-    await waitForPort(XRDP_ADDRESS, PORT);
+    xrdp = await startXrdp({
+      address: await addressAllocator.next(),
+      securityLayer: 'rdp',
+      cryptLevel: 'high',
+    });
   });
-  after(stopAll);
+  after(() => xrdp?.stop());
 
   test('CR -> CC selects PROTOCOL_RDP; Connect-Initial -> Connect-Response decodes with level HIGH', async () => {
-    const socket = await tcpConnect(XRDP_ADDRESS);
+    const socket = await tcpConnect(xrdp!.host);
     try {
       socket.write(
         encodeConnectionRequest({
@@ -188,19 +132,14 @@ describe('xrdp (security_layer=rdp, crypt_level=high)', { timeout: 30_000 }, () 
 });
 
 describe('FreeRDP shadow server (/sec:nla)', { timeout: 40_000 }, () => {
+  let shadow: RunningServer | undefined;
   before(async () => {
-    start('Xvfb', [SHADOW_DISPLAY, '-screen', '0', '1024x768x24']);
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    start('freerdp-shadow-cli', [`/port:${PORT}`, `/bind-address:${SHADOW_ADDRESS}`, '/sec:nla', '+auth'], {
-      ...process.env,
-      DISPLAY: SHADOW_DISPLAY,
-    });
-    await waitForPort(SHADOW_ADDRESS, PORT, 15_000);
+    shadow = await startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' });
   });
-  after(stopAll);
+  after(() => shadow?.stop());
 
   test('HYBRID, TLS, TSRequest(NTLM NEGOTIATE) -> CHALLENGE with version, names and clock', async () => {
-    const socket = await tcpConnect(SHADOW_ADDRESS);
+    const socket = await tcpConnect(shadow!.host);
     let tls: TLSSocket | undefined;
     try {
       socket.write(
