@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 
 const corpus = process.argv[2] ?? join(process.cwd(), '../shared/corpus/evtx');
 const RUNS = Number(process.argv[3] ?? 5);
-const cli = join(process.cwd(), 'dist/src/cli/bin.js');
+const cli = join(process.cwd(), 'dist/bin/rdp-doctor.js');
 if (!existsSync(cli)) {
   console.log(`bench: skipped: ${cli} not found; run npm run build first`);
   process.exit(0);
@@ -127,7 +127,7 @@ if (theirsMs === undefined) {
 console.log('');
 console.log('commands:');
 console.log(
-  `  rdp-doctor: node dist/src/cli/bin.js analyze --json --events ${shownCorpus}/*.evtx > /dev/null`,
+  `  rdp-doctor: node dist/bin/rdp-doctor.js analyze --json --events ${shownCorpus}/*.evtx > /dev/null`,
 );
 if (theirsMs !== undefined)
   console.log(`  evtxexport: for f in ${shownCorpus}/*.evtx; do evtxexport -f xml "$f"; done > /dev/null`);

@@ -3,7 +3,6 @@ import { tpktFrameLength } from '../wire/tpkt.js';
 import { type Conversation, connectTcp } from './conversation.js';
 import { Limiter } from './limiter.js';
 import { reasonFor, reasonForExchangeEnd } from './net-errors.js';
-import { analyseCertificates } from './stages/certificate.js';
 import { resolveTarget, reverseLookup } from './stages/dns.js';
 import {
   buildNegotiationRequest,
@@ -33,7 +32,10 @@ import type {
 /** Connections open at once to one host, at most (the issue's politeness cap). */
 export const MAX_CONNECTIONS_PER_HOST = 4;
 export const DEFAULT_TIMEOUT_MS = 4000;
-/** TCP handshakes in flight at once: xrdp listens with a backlog of 2 and drops SYNs beyond it. */
+/**
+ * Connections opened and not yet answered, at once: xrdp listens with a backlog of 2 and drops
+ * SYNs beyond it (each drop stalls a connection for the one-second SYN retransmit).
+ */
 export const MAX_CONNECTS_IN_FLIGHT = 2;
 /** Extra connects to the chosen address, for latency and stability. */
 export const DEFAULT_STABILITY_SAMPLES = 2;
@@ -102,7 +104,12 @@ export async function runProbe(
     expectedName: options.expectedName ?? target.host,
   };
   const startedAt = now().toISOString();
+  // The X.509 parser (an ASN.1 library) is the largest code the probe runs: its loading starts
+  // now and overlaps the network round trips instead of delaying the first connection.
+  const certificateStage = import('./stages/certificate.js');
+  certificateStage.catch(() => {});
   const limiter = new Limiter(MAX_CONNECTIONS_PER_HOST);
+  const admission = new Limiter(MAX_CONNECTS_IN_FLIGHT);
   const report = <O>(attempt: Attempt<O>): Attempt<O> => {
     options.onStage?.(attempt as Attempt<unknown>);
     return attempt;
@@ -172,20 +179,21 @@ export async function runProbe(
   // 3. Negotiation matrix (the kept connection carries the modern request) + stability samples.
   const negotiationStarted = performance.now();
   const keptSlot = await limiter.acquire();
-  // New connections are opened two at a time: servers with a tiny accept backlog drop the rest.
-  const burst = new Limiter(MAX_CONNECTS_IN_FLIGHT);
   /** Connections kept open for later stages, each holding its slot of the per-host cap. */
   const conversations = new Map<string, { conversation: Conversation; release: () => void }>();
   const probeOne = async (request: NegotiationRequest): Promise<NegotiationProbe> => {
     let conversation: Conversation;
     let release: () => void;
+    let admitted: () => void = () => {};
     if (request.label === 'modern') {
       conversation = keptConversation;
       release = keptSlot;
     } else {
       release = await limiter.acquire();
-      const connect = await burst.run(() => connectTcp(usedAddress!, target.port, timeoutMs));
+      admitted = await admission.acquire();
+      const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
       if (connect.kind === 'failed') {
+        admitted();
         release();
         return {
           label: request.label,
@@ -204,6 +212,7 @@ export async function runProbe(
     }
     conversation.write(buildNegotiationRequest(request));
     const answer = await conversation.readFrame(tpktFrameLength, timeoutMs);
+    admitted();
     const probe = interpretNegotiationAnswer(request, answer);
     // Keep connections later stages continue on; close the rest (and free the slot).
     const keep =
@@ -271,10 +280,6 @@ export async function runProbe(
 
   // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
   const tlsLabel = ['modern', 'hybrid-ex', 'ssl'].find((label) => conversations.has(label));
-  let handshakeDone: () => void = () => {};
-  const handshakeSettled = new Promise<void>((resolve) => {
-    handshakeDone = resolve;
-  });
   const tlsWork = (async () => {
     if (!tlsLabel) {
       const because = anyAnswer ? 'the server selected no TLS-based protocol' : 'negotiation failed';
@@ -291,7 +296,6 @@ export async function runProbe(
       alertName: options.alertName ?? ((code) => `alert ${code}`),
       ...(isHostName(target.host) ? { servername: target.host } : {}),
     });
-    handshakeDone();
     const tlsObservation = handshake.observation;
     result.tls = report({
       stage: 'tls',
@@ -308,6 +312,7 @@ export async function runProbe(
       result.credssp = report(skipped('credssp', 'the TLS handshake failed'));
       return;
     }
+    const { analyseCertificates } = await certificateStage;
     const certificateStarted = performance.now();
     try {
       const observation = analyseCertificates(tlsObservation.chainDer, probeTarget.expectedName, now());
@@ -371,8 +376,7 @@ export async function runProbe(
   // 4b. TLS posture: raw hellos on their own connections, alongside the handshake above.
   const postureWork = (async () => {
     if (options.tlsPosture === false) return;
-    // After the client-like handshake, so its timing is not disturbed by dozens of hellos.
-    await handshakeSettled;
+    // Starts with the client-like handshake, not after it: the server's answers overlap.
     const postureLabel = ['ssl', 'modern', 'hybrid-ex', 'hybrid'].find((label) =>
       probes.some((probe) => probe.label === label && selectsTls(probe)),
     );
@@ -394,6 +398,7 @@ export async function runProbe(
         request: NEGOTIATION_REQUESTS.find((request) => request.label === postureLabel)!,
         timeoutMs,
         limiter,
+        admission,
         // The posture never costs more than two step timeouts on top of the rest (slow or hostile servers).
         deadline: postureStarted + POSTURE_BUDGET_STEPS * timeoutMs,
         clients: options.tlsPosture?.clients ?? [],
@@ -427,7 +432,7 @@ export async function runProbe(
     });
   })();
 
-  await Promise.all([tlsWork.finally(() => handshakeDone()), rdpWork, postureWork]);
+  await Promise.all([tlsWork, rdpWork, postureWork]);
   for (const label of [...conversations.keys()]) releaseKept(label);
   return result;
 }

@@ -30,6 +30,10 @@ export interface XrdpOptions {
   readonly certificate?: string;
   readonly key?: string;
   readonly certificateProfile?: CertificateProfile;
+  /** xrdp's own default is one process per connection (true); false keeps every connection in one process. */
+  readonly fork?: boolean;
+  /** Default DEBUG, so a failing test has the log it needs; INFO is xrdp's shipped level. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 }
 
 /**
@@ -72,7 +76,7 @@ export async function startXrdp(options: XrdpOptions): Promise<RunningServer & {
   }
   const globals: Record<string, string> = {
     port: `tcp://${options.address}:${RDP_PORT}`,
-    fork: 'false',
+    fork: options.fork ? 'true' : 'false',
     security_layer: options.securityLayer ?? 'negotiate',
     crypt_level: options.cryptLevel ?? 'high',
     certificate: certificatePath,
@@ -81,7 +85,7 @@ export async function startXrdp(options: XrdpOptions): Promise<RunningServer & {
   };
   if (options.tlsCiphers) globals.tls_ciphers = options.tlsCiphers;
   let ini = setIniValues(readFileSync(XRDP_INI, 'utf8'), 'Globals', globals);
-  ini = setIniValues(ini, 'Logging', { LogFile: logPath, EnableSyslog: 'false', LogLevel: 'DEBUG' });
+  ini = setIniValues(ini, 'Logging', { LogFile: logPath, EnableSyslog: 'false', LogLevel: options.logLevel ?? 'DEBUG' });
   const iniPath = join(dir, 'xrdp.ini');
   writeFileSync(iniPath, ini);
   const managed = startProcess('xrdp', ['--nodaemon', '--config', iniPath], {
@@ -194,6 +198,20 @@ export interface FreerdpShadowOptions {
 }
 
 export async function startFreerdpShadow(
+  options: FreerdpShadowOptions,
+): Promise<RunningServer & { readonly logPath: string }> {
+  // Under a loaded parallel test run the shadow server sometimes cannot open a display that Xvfb
+  // has just made ready; that start is retried on a fresh display, any other failure is not.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startFreerdpShadowOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/failed to open display/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startFreerdpShadowOnce(
   options: FreerdpShadowOptions,
 ): Promise<RunningServer & { readonly logPath: string }> {
   const display = await startXvfb();

@@ -232,6 +232,11 @@ export interface HelloChannelOptions {
   readonly request: NegotiationRequest;
   readonly timeoutMs: number;
   readonly limiter: Limiter;
+  /**
+   * Connections the server has not answered yet, at most: a server with a tiny accept backlog
+   * (xrdp listens with 2) drops SYNs beyond it, and each drop costs a one-second retransmit.
+   */
+  readonly admission?: Limiter;
   /** performance.now() after which no hello starts and every read ends: the posture's time budget. */
   readonly deadline?: number;
 }
@@ -260,18 +265,20 @@ export async function sendHello(
     const budget = () =>
       Math.min(channel.timeoutMs, (channel.deadline ?? Number.POSITIVE_INFINITY) - performance.now());
     if (budget() <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
+    const admitted = channel.admission ? await channel.admission.acquire() : () => {};
     const connect = await connectTcp(channel.address, channel.port, budget());
     if (connect.kind === 'failed') {
+      admitted();
       return { outcome: 'connect-failed', detail: `${connect.error.code}: ${connect.error.message}` };
     }
     counters.connectionsOpened++;
     const conversation = connect.conversation;
     try {
       conversation.write(buildNegotiationRequest(channel.request));
-      const confirm = interpretNegotiationAnswer(
-        channel.request,
-        await conversation.readFrame(tpktFrameLength, Math.max(1, budget())),
-      );
+      const answer = await conversation.readFrame(tpktFrameLength, Math.max(1, budget()));
+      // An answer means the server accepted the connection: its backlog slot is free again.
+      admitted();
+      const confirm = interpretNegotiationAnswer(channel.request, answer);
       if (!selectsTls(confirm) || conversation.pendingBytes > 0) {
         return { outcome: 'negotiation-refused', detail: `negotiation answer: ${confirm.outcome}` };
       }
@@ -300,6 +307,7 @@ export async function sendHello(
       }
       return interpretServerFlight(received, ending);
     } finally {
+      admitted();
       conversation.close();
     }
   });
@@ -343,11 +351,12 @@ async function enumerateVersion(
   entry: (typeof POSTURE_VERSIONS)[number],
 ): Promise<VersionResult> {
   const offer = suitesForVersion(entry.code);
-  let lastAnswer: HelloAnswer | undefined;
+  // The answer to the full offer: what a client offering this version gets (later asks are peels).
+  let firstAnswer: HelloAnswer | undefined;
   const groups = new Map<number, number>();
   const picks = await peel(offer, async (rest) => {
     const answer = await sendHello(options, postureHello(entry.code, rest), counters);
-    lastAnswer = answer;
+    firstAnswer ??= answer;
     if (!acceptedIn(answer, entry.code, rest)) return undefined;
     if (answer.groupCode !== undefined) groups.set(answer.cipherCode!, answer.groupCode);
     return answer.cipherCode;
@@ -374,7 +383,7 @@ async function enumerateVersion(
       version: entry.version,
       accepted: picks.length > 0,
       ...(preference ? { preference } : {}),
-      ...(lastAnswer ? { answer: lastAnswer.detail, outcome: lastAnswer.outcome } : {}),
+      ...(firstAnswer ? { answer: firstAnswer.detail, outcome: firstAnswer.outcome } : {}),
     },
     ciphers,
   };
