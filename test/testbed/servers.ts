@@ -85,7 +85,11 @@ export async function startXrdp(options: XrdpOptions): Promise<RunningServer & {
   };
   if (options.tlsCiphers) globals.tls_ciphers = options.tlsCiphers;
   let ini = setIniValues(readFileSync(XRDP_INI, 'utf8'), 'Globals', globals);
-  ini = setIniValues(ini, 'Logging', { LogFile: logPath, EnableSyslog: 'false', LogLevel: options.logLevel ?? 'DEBUG' });
+  ini = setIniValues(ini, 'Logging', {
+    LogFile: logPath,
+    EnableSyslog: 'false',
+    LogLevel: options.logLevel ?? 'DEBUG',
+  });
   const iniPath = join(dir, 'xrdp.ini');
   writeFileSync(iniPath, ini);
   const managed = startProcess('xrdp', ['--nodaemon', '--config', iniPath], {
