@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCapture, tcpStreams } from '../src/evidence/pcap.js';
+import { readCapture, TcpFlag, tcpStreams } from '../src/evidence/pcap.js';
 import {
   addressAllocator,
   missingBinaries,
@@ -128,6 +128,21 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Per client address:port, the frames of its FINs and RSTs towards port 3389 (ports get reused). */
+function clientCloseFrames(capture: ReturnType<typeof readCapture>): Map<string, number[]> {
+  const closes = new Map<string, number[]>();
+  capture.packets.forEach((packet, index) => {
+    const tcp = packet.transport;
+    if (!packet.ip || tcp?.protocol !== 'tcp' || tcp.destinationPort !== 3389) return;
+    if ((tcp.flags & (TcpFlag.FIN | TcpFlag.RST)) === 0) return;
+    const key = `${packet.ip.source}:${tcp.sourcePort}`;
+    const frames = closes.get(key);
+    if (frames) frames.push(index + 1);
+    else closes.set(key, [index + 1]);
+  });
+  return closes;
+}
+
 /** The most connections open at one moment (from first to last packet of each). */
 function peakConcurrency(connections: readonly { at: number; until: number }[]): number {
   const edges = connections.flatMap((connection) => [
@@ -220,12 +235,20 @@ async function main(): Promise<number> {
     await new Promise((resolve) => capture.once('close', resolve));
 
     const packets = readCapture(readFileSync(capturePath));
+    const millis = (frame: number): number => {
+      const packet = packets.packets[frame - 1]!;
+      return packet.seconds * 1000 + packet.nanoseconds / 1e6;
+    };
+    const clientClosedAt = clientCloseFrames(packets);
     const connections = tcpStreams(packets, 3389).map((connection) => {
-      const packet = packets.packets[connection.firstFrame - 1]!;
-      const last = packets.packets[connection.lastFrame - 1]!;
+      const closed = clientClosedAt
+        .get(`${connection.client.address}:${connection.client.port}`)
+        ?.find((frame) => frame >= connection.firstFrame && frame <= connection.lastFrame);
       return {
-        at: packet.seconds * 1000 + packet.nanoseconds / 1e6,
-        until: last.seconds * 1000 + last.nanoseconds / 1e6,
+        at: millis(connection.firstFrame),
+        // Open from the tool's point of view: until it sent FIN or RST (the server's own teardown
+        // after that is the server's time, not a connection the tool holds).
+        until: millis(closed ?? connection.lastFrame),
         server: connection.server.address,
         hellos: countClientHellos(connection.clientToServer.bytes),
       };

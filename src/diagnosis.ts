@@ -1,21 +1,12 @@
 import { CLIENT_PROFILES } from './data/clients/index.js';
+import type { Diagnosis } from './judge.js';
 import { type ProbeOptions, runProbe } from './probe/run-probe.js';
 import { credsspStage } from './probe/stages/credssp.js';
 import { rdpSecurityStage } from './probe/stages/rdp-security.js';
 import { helloProfileOf } from './probe/stages/tls-posture.js';
-import type { ProbeObservations } from './probe/types.js';
-import { buildDiagnoseDocument, type DiagnoseDocument } from './report/diagnose-json.js';
-import { verdictFor } from './report/verdict.js';
-import { clientVerdicts } from './rules/diagnose/client-incompatible.js';
-import { DIAGNOSE_RULES } from './rules/diagnose/index.js';
-import { type Evaluation, evaluateRules } from './rules/engine.js';
 import { alertDescriptionName } from './wire/tls-alert.js';
 
-export interface Diagnosis {
-  readonly observations: ProbeObservations;
-  readonly evaluation: Evaluation;
-  readonly document: DiagnoseDocument;
-}
+export type { Diagnosis } from './judge.js';
 
 export type DiagnoseOptions = Omit<ProbeOptions, 'extraStages' | 'alertName' | 'tlsPosture'> & {
   /** Skip the TLS version / cipher enumeration and the client simulation. */
@@ -28,45 +19,15 @@ export async function diagnose(
   options: DiagnoseOptions & { version?: string; client?: string } = {},
 ): Promise<Diagnosis> {
   const { quick, client, version, ...probeOptions } = options;
+  // The rules and the report load while the probe waits on the network, not before it starts.
+  const judging = import('./judge.js');
+  judging.catch(() => {});
   const observations = await runProbe(target, {
     ...probeOptions,
     tlsPosture: quick ? false : { clients: CLIENT_PROFILES.map(helloProfileOf) },
     alertName: alertDescriptionName,
     extraStages: { credssp: credsspStage, rdpSecurity: rdpSecurityStage },
   });
+  const { judge } = await judging;
   return judge(observations, version ?? '0.0.0', client);
-}
-
-/**
- * Judge recorded observations (also used to replay a saved probe). With `client` (a profile id),
- * client-incompatible findings of other profiles are left out and the verdict speaks for that client.
- */
-export function judge(observations: ProbeObservations, version: string, client?: string): Diagnosis {
-  const all = evaluateRules(DIAGNOSE_RULES, observations);
-  const verdicts = clientVerdicts(observations);
-  if (!client) {
-    const document = buildDiagnoseDocument(observations, all, version, verdicts ? { clients: verdicts } : {});
-    return { observations, evaluation: all, document };
-  }
-  const evaluation = {
-    ...all,
-    findings: all.findings.filter(
-      (finding) => finding.id !== 'client-incompatible' || finding.data?.profile === client,
-    ),
-  };
-  const focused = verdicts?.find((verdict) => verdict.profile === client);
-  const general = verdictFor(evaluation.findings);
-  const verdict = !focused
-    ? general
-    : focused.compatible === false
-      ? `${focused.name} clients fail${focused.predictedError ? ` with ${focused.predictedError}` : ''}: ${focused.reason}`
-      : focused.compatible
-        ? `${focused.name} clients complete TLS (${focused.version}, ${focused.cipher}). ${general}`
-        : `${focused.name}: ${focused.reason}. ${general}`;
-  const document = buildDiagnoseDocument(observations, evaluation, version, {
-    ...(focused ? { clients: [focused] } : {}),
-    focusClient: client,
-    verdict,
-  });
-  return { observations, evaluation, document };
 }

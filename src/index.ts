@@ -4,7 +4,8 @@
  */
 
 export { main } from './cli/main.js';
-export { type DiagnoseOptions, type Diagnosis, diagnose, judge } from './diagnosis.js';
+export { type DiagnoseOptions, diagnose } from './diagnosis.js';
+export { type Diagnosis, judge } from './judge.js';
 export { LAB_SCENARIOS, type LabScenario } from './lab/scenarios.js';
 export { type LabServer, startLabServer } from './lab/server.js';
 export { type ProbeOptions, runProbe } from './probe/run-probe.js';

@@ -33,10 +33,12 @@ import type {
 export const MAX_CONNECTIONS_PER_HOST = 4;
 export const DEFAULT_TIMEOUT_MS = 4000;
 /**
- * Connections opened and not yet answered, at once: xrdp listens with a backlog of 2 and drops
- * SYNs beyond it (each drop stalls a connection for the one-second SYN retransmit).
+ * Connections opened and not yet answered, at once. xrdp listens with a backlog of 2, which Linux
+ * takes as 3 connections waiting for accept(); a fourth SYN is dropped and stalls that connection
+ * for the one-second retransmit. A connection the server has answered has been accepted, so
+ * counting until the answer keeps its queue from overflowing.
  */
-export const MAX_CONNECTS_IN_FLIGHT = 2;
+export const MAX_CONNECTS_IN_FLIGHT = 3;
 /** Extra connects to the chosen address, for latency and stability. */
 export const DEFAULT_STABILITY_SAMPLES = 2;
 
