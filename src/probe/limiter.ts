@@ -1,24 +1,31 @@
-/** A counting semaphore: at most `limit` tasks at once (the per-host connection cap). */
+/**
+ * A counting semaphore: at most `limit` tasks at once (the per-host connection cap). Waiters
+ * marked urgent go first: a chain of dependent round trips (each hello decided by the answer to
+ * the one before) is the critical path, independent hellos fill the gaps around it.
+ */
 export class Limiter {
   private active = 0;
+  private readonly urgent: Array<() => void> = [];
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly limit: number) {}
 
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async acquire(urgent = false): Promise<() => void> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve) => (urgent ? this.urgent : this.waiting).push(resolve));
+    }
     this.active++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.active--;
-      this.waiting.shift()?.();
+      (this.urgent.shift() ?? this.waiting.shift())?.();
     };
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
+  async run<T>(task: () => Promise<T>, urgent = false): Promise<T> {
+    const release = await this.acquire(urgent);
     try {
       return await task();
     } finally {

@@ -260,12 +260,14 @@ export async function sendHello(
   hello: ClientHelloOptions,
   counters: HelloCounters,
   wantKeyExchange = false,
+  /** A link of a chain (the next hello waits for this answer): it goes before independent hellos. */
+  urgent = false,
 ): Promise<HelloAnswer> {
   return channel.limiter.run(async () => {
     const budget = () =>
       Math.min(channel.timeoutMs, (channel.deadline ?? Number.POSITIVE_INFINITY) - performance.now());
     if (budget() <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
-    const admitted = channel.admission ? await channel.admission.acquire() : () => {};
+    const admitted = channel.admission ? await channel.admission.acquire(urgent) : () => {};
     const connect = await connectTcp(channel.address, channel.port, budget());
     if (connect.kind === 'failed') {
       admitted();
@@ -310,7 +312,7 @@ export async function sendHello(
       admitted();
       conversation.close();
     }
-  });
+  }, urgent);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -355,7 +357,7 @@ async function enumerateVersion(
   let firstAnswer: HelloAnswer | undefined;
   const groups = new Map<number, number>();
   const picks = await peel(offer, async (rest) => {
-    const answer = await sendHello(options, postureHello(entry.code, rest), counters);
+    const answer = await sendHello(options, postureHello(entry.code, rest), counters, false, true);
     firstAnswer ??= answer;
     if (!acceptedIn(answer, entry.code, rest)) return undefined;
     if (answer.groupCode !== undefined) groups.set(answer.cipherCode!, answer.groupCode);
@@ -364,7 +366,7 @@ async function enumerateVersion(
   let preference: TlsVersionProbe['preference'];
   if (picks.length >= 2) {
     const reversed = [picks[1]!, picks[0]!];
-    const answer = await sendHello(options, postureHello(entry.code, reversed), counters);
+    const answer = await sendHello(options, postureHello(entry.code, reversed), counters, false, true);
     if (acceptedIn(answer, entry.code, reversed))
       preference = answer.cipherCode === picks[0] ? 'server' : 'client';
   }
@@ -409,6 +411,7 @@ async function enumerateGroups(
       postureHello(entry.code, suites, rest),
       counters,
       wantKeyExchange,
+      true,
     );
     if (!acceptedIn(answer, entry.code, suites)) return undefined;
     return answer.groupCode;
