@@ -23,7 +23,11 @@ function oneLine(message: string): string {
 
 function buildCommand(program: Command, spec: CommandSpec, io: CliIo): void {
   const command = program.command(spec.name).description(spec.summary);
-  if (spec.description) command.summary(spec.summary).description(`${spec.summary}\n\n${spec.description}`);
+  // Single line breaks in a spec are source formatting: commander wraps paragraphs to the terminal.
+  if (spec.description)
+    command
+      .summary(spec.summary)
+      .description(`${spec.summary}\n\n${spec.description.replace(/(?<!\n)\n(?!\n)/g, ' ')}`);
   for (const argument of spec.arguments) {
     const name = `${argument.name}${argument.variadic ? '...' : ''}`;
     command.argument(argument.required ? `<${name}>` : `[${name}]`, argument.description);
