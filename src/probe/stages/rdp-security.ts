@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { DecodeError } from '../../wire/errors.js';
 import {
   type ClientData,
@@ -17,7 +18,6 @@ import { tpktFrameLength } from '../../wire/tpkt.js';
 import type { Conversation, ReadResult } from '../conversation.js';
 import { reasonForExchangeEnd } from '../net-errors.js';
 import type { Attempt, NegotiationProbe, RdpSecurityObservation } from '../types.js';
-import { certificateFacts } from './certificate.js';
 
 /** Every method a client can offer, so the server's choice shows what it insists on. */
 export const OFFERED_ENCRYPTION_METHODS =
@@ -94,7 +94,10 @@ export function interpretConnectResponse(answer: ReadResult): RdpSecurityObserva
       const leaf = certificate.certificates[certificate.certificates.length - 1];
       let rsaKeyBits: number | undefined;
       try {
-        rsaKeyBits = leaf ? certificateFacts(leaf).keyBits : undefined;
+        // Only the key size is needed here: Node's parser gives it without loading the ASN.1 library.
+        rsaKeyBits = leaf
+          ? new X509Certificate(leaf).publicKey.asymmetricKeyDetails?.modulusLength
+          : undefined;
       } catch {
         rsaKeyBits = undefined;
       }
