@@ -12,15 +12,19 @@ export class Limiter {
 
   async acquire(urgent = false): Promise<() => void> {
     if (this.active >= this.limit) {
+      // The releaser hands its slot over (active stays counted), so no acquire that arrives
+      // between the release and this waiter's turn can take it too.
       await new Promise<void>((resolve) => (urgent ? this.urgent : this.waiting).push(resolve));
+    } else {
+      this.active++;
     }
-    this.active++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.active--;
-      (this.urgent.shift() ?? this.waiting.shift())?.();
+      const next = this.urgent.shift() ?? this.waiting.shift();
+      if (next) next();
+      else this.active--;
     };
   }
 

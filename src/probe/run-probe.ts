@@ -1,6 +1,6 @@
 import type tls from 'node:tls';
 import { tpktFrameLength } from '../wire/tpkt.js';
-import { type Conversation, connectTcp } from './conversation.js';
+import { type ConnectResult, type Conversation, connectTcp } from './conversation.js';
 import { Limiter } from './limiter.js';
 import { reasonFor, reasonForExchangeEnd } from './net-errors.js';
 import { resolveTarget, reverseLookup } from './stages/dns.js';
@@ -25,6 +25,7 @@ import type {
   StageName,
   TcpAddressResult,
   TcpObservation,
+  TcpSample,
   TlsObservation,
   TlsPostureObservation,
 } from './types.js';
@@ -80,6 +81,14 @@ export interface ExtraStages {
 
 /** The TLS posture's time budget, in per-step timeouts. */
 export const POSTURE_BUDGET_STEPS = 2;
+
+/** Requests the TLS posture may run under, the first the server answers with TLS. */
+const POSTURE_REQUEST_LABELS = ['ssl', 'modern', 'hybrid-ex', 'hybrid'] as const;
+
+/** Whether the server answered any negotiation request at all (even with a failure code). */
+function answeredAny(probes: readonly NegotiationProbe[]): boolean {
+  return probes.some((probe) => ['selected', 'failure', 'no-negotiation-data'].includes(probe.outcome));
+}
 
 /** Hello outcomes that say nothing about the server's TLS (it was never reached or never spoke). */
 const UNANSWERED = new Set(['connect-failed', 'negotiation-refused', 'timeout']);
@@ -141,11 +150,12 @@ export async function runProbe(
   // 2. TCP: every address, the first that connects is kept for the negotiation.
   const tcpStarted = performance.now();
   const connections = await Promise.all(
-    addresses.map(async ({ address, family }) => ({
-      address,
-      family,
-      result: await limiter.run(() => connectTcp(address, target.port, timeoutMs)),
-    })),
+    addresses.map(async ({ address, family }) => {
+      // Counted until the server answers on it, like every connection (see MAX_CONNECTS_IN_FLIGHT).
+      const admitted = await admission.acquire();
+      const result = await limiter.run(() => connectTcp(address, target.port, timeoutMs));
+      return { address, family, result, admitted };
+    }),
   );
   const perAddress: TcpAddressResult[] = connections.map(({ address, family, result: connect }) =>
     connect.kind === 'connected'
@@ -154,7 +164,9 @@ export async function runProbe(
   );
   const kept = connections.find((connection) => connection.result.kind === 'connected');
   for (const connection of connections) {
-    if (connection !== kept && connection.result.kind === 'connected') connection.result.conversation.close();
+    if (connection === kept) continue;
+    if (connection.result.kind === 'connected') connection.result.conversation.close();
+    connection.admitted();
   }
   const usedAddress = kept?.address;
   const reverseNames =
@@ -190,6 +202,7 @@ export async function runProbe(
     if (request.label === 'modern') {
       conversation = keptConversation;
       release = keptSlot;
+      admitted = kept.admitted;
     } else {
       release = await limiter.acquire();
       admitted = await admission.acquire();
@@ -231,18 +244,107 @@ export async function runProbe(
     }
     return probe;
   };
-  const probes = await Promise.all(NEGOTIATION_REQUESTS.map((request) => probeOne(request)));
-  // Stability samples come after the burst, one at a time: taken during it, they would measure
-  // our own load on a small accept queue (xrdp listens with a backlog of 2) instead of the path.
-  const samples: TcpObservation['samples'][number][] = [];
-  for (let index = 0; index < (options.stabilitySamples ?? DEFAULT_STABILITY_SAMPLES); index++) {
-    const connect = await limiter.run(() => connectTcp(usedAddress!, target.port, timeoutMs));
-    if (connect.kind === 'connected') connect.conversation.close();
+  const probeRuns = NEGOTIATION_REQUESTS.map((request) => probeOne(request));
+  const probeOf = (label: string) =>
+    probeRuns[NEGOTIATION_REQUESTS.findIndex((request) => request.label === label)]!;
+  // The TLS posture runs under the first of these the server answers with TLS.
+  const postureLabelRun = (async () => {
+    if (options.tlsPosture === false) return undefined;
+    for (const label of POSTURE_REQUEST_LABELS) if (selectsTls(await probeOf(label))) return label;
+    return undefined;
+  })();
+  const samples: TcpSample[] = [{ outcome: 'connected', connectMs: keptConnectMs }];
+  const sample = (connect: ConnectResult): void => {
     samples.push(
       connect.kind === 'connected'
         ? { outcome: 'connected', connectMs: Math.round(connect.ms) }
         : { outcome: tcpOutcome(connect.error.code) },
     );
+  };
+  /** Set once the whole matrix has answered: which connection the TLS handshake continues on. */
+  const matrix: { answered: boolean; tlsLabel?: string } = { answered: false };
+  // 4b. TLS posture: raw hellos on their own connections. It starts as soon as the request it
+  // runs under is answered, beside the rest of the negotiation matrix and the handshake below.
+  const postureWork = (async () => {
+    if (options.tlsPosture === false) return;
+    const postureLabel = await postureLabelRun;
+    if (!postureLabel) {
+      result.tlsPosture = report(
+        skipped<TlsPostureObservation>(
+          'tls',
+          answeredAny(await Promise.all(probeRuns))
+            ? 'the server selected no TLS-based protocol'
+            : 'negotiation failed',
+        ),
+      );
+      return;
+    }
+    const postureStarted = performance.now();
+    let observation: TlsPostureObservation;
+    try {
+      observation = await probeTlsPosture({
+        address: usedAddress!,
+        port: target.port,
+        request: NEGOTIATION_REQUESTS.find((request) => request.label === postureLabel)!,
+        timeoutMs,
+        limiter,
+        admission,
+        // The posture never costs more than two step timeouts on top of the rest (slow or hostile servers).
+        deadline: postureStarted + POSTURE_BUDGET_STEPS * timeoutMs,
+        clients: options.tlsPosture?.clients ?? [],
+        // Negotiated connections no stage continues on (e.g. SSL's, when the modern request's
+        // carries the handshake) carry hellos instead of new connections.
+        takeSpare: () => {
+          // Which connection the handshake takes is known once the whole matrix has answered.
+          if (!matrix.answered) return undefined;
+          const label = [...conversations.keys()].find((key) => key !== 'rdp' && key !== matrix.tlsLabel);
+          if (label === undefined) return undefined;
+          const spare = conversations.get(label)!;
+          conversations.delete(label);
+          return spare;
+        },
+        onConnect: sample,
+        ...(isHostName(target.host) ? { serverName: target.host } : {}),
+      });
+    } catch (error) {
+      // INVARIANT: hostile answers are data; an exception here is our bug, kept apart from the server's.
+      result.tlsPosture = report({
+        stage: 'tls',
+        status: 'failed',
+        reason: 'internal-bug',
+        error: { code: 'INTERNAL', message: (error as Error).message },
+        ms: elapsed(postureStarted),
+        summary: `TLS enumeration failed inside rdp-doctor: ${(error as Error).message}`,
+      });
+      return;
+    }
+    const answered = observation.versions.some(
+      (entry) => entry.accepted || (entry.outcome !== undefined && !UNANSWERED.has(entry.outcome)),
+    );
+    const usable = answered && !observation.budgetSpent;
+    result.tlsPosture = report({
+      stage: 'tls',
+      status: usable ? 'ok' : 'failed',
+      ...(usable
+        ? {}
+        : { reason: observation.budgetSpent ? ('timeout' as const) : ('protocol-error' as const) }),
+      observation,
+      ms: elapsed(postureStarted),
+      summary: postureSummary(observation),
+    });
+  })();
+
+  const probes = await Promise.all(probeRuns);
+  const postureLabel = await postureLabelRun;
+  // Stability samples: the posture's own connects when it runs (tens of them, each admitted only
+  // while the accept queue has room, so they measure the path, not our load); otherwise a few
+  // after the burst, one at a time.
+  if (!postureLabel) {
+    for (let index = 0; index < (options.stabilitySamples ?? DEFAULT_STABILITY_SAMPLES); index++) {
+      const connect = await limiter.run(() => connectTcp(usedAddress!, target.port, timeoutMs));
+      if (connect.kind === 'connected') connect.conversation.close();
+      sample(connect);
+    }
   }
   const releaseKept = (label: string) => {
     const kept = conversations.get(label);
@@ -257,7 +359,8 @@ export async function runProbe(
     port: target.port,
     perAddress,
     usedAddress,
-    samples: [{ outcome: 'connected', connectMs: keptConnectMs }, ...samples],
+    // Filled in further by the posture's connects (see above) until the probe ends.
+    samples,
   };
   result.tcp = report({
     stage: 'tcp',
@@ -268,9 +371,7 @@ export async function runProbe(
   });
   const negotiationObservation: NegotiationObservation = { probes };
   const modern = probes.find((probe) => probe.label === 'modern')!;
-  const anyAnswer = probes.some((probe) =>
-    ['selected', 'failure', 'no-negotiation-data'].includes(probe.outcome),
-  );
+  const anyAnswer = answeredAny(probes);
   result.negotiation = report({
     stage: 'negotiation',
     status: anyAnswer ? 'ok' : 'failed',
@@ -282,6 +383,8 @@ export async function runProbe(
 
   // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
   const tlsLabel = ['modern', 'hybrid-ex', 'ssl'].find((label) => conversations.has(label));
+  matrix.answered = true;
+  if (tlsLabel) matrix.tlsLabel = tlsLabel;
   const tlsWork = (async () => {
     if (!tlsLabel) {
       const because = anyAnswer ? 'the server selected no TLS-based protocol' : 'negotiation failed';
@@ -373,65 +476,6 @@ export async function runProbe(
       result.rdpSecurity = report(skipped('rdp-security', 'Standard RDP Security probing is not available'));
     }
     releaseKept('rdp');
-  })();
-
-  // 4b. TLS posture: raw hellos on their own connections, alongside the handshake above.
-  const postureWork = (async () => {
-    if (options.tlsPosture === false) return;
-    // Starts with the client-like handshake, not after it: the server's answers overlap.
-    const postureLabel = ['ssl', 'modern', 'hybrid-ex', 'hybrid'].find((label) =>
-      probes.some((probe) => probe.label === label && selectsTls(probe)),
-    );
-    if (!postureLabel) {
-      result.tlsPosture = report(
-        skipped<TlsPostureObservation>(
-          'tls',
-          anyAnswer ? 'the server selected no TLS-based protocol' : 'negotiation failed',
-        ),
-      );
-      return;
-    }
-    const postureStarted = performance.now();
-    let observation: TlsPostureObservation;
-    try {
-      observation = await probeTlsPosture({
-        address: usedAddress!,
-        port: target.port,
-        request: NEGOTIATION_REQUESTS.find((request) => request.label === postureLabel)!,
-        timeoutMs,
-        limiter,
-        admission,
-        // The posture never costs more than two step timeouts on top of the rest (slow or hostile servers).
-        deadline: postureStarted + POSTURE_BUDGET_STEPS * timeoutMs,
-        clients: options.tlsPosture?.clients ?? [],
-        ...(isHostName(target.host) ? { serverName: target.host } : {}),
-      });
-    } catch (error) {
-      // INVARIANT: hostile answers are data; an exception here is our bug, kept apart from the server's.
-      result.tlsPosture = report({
-        stage: 'tls',
-        status: 'failed',
-        reason: 'internal-bug',
-        error: { code: 'INTERNAL', message: (error as Error).message },
-        ms: elapsed(postureStarted),
-        summary: `TLS enumeration failed inside rdp-doctor: ${(error as Error).message}`,
-      });
-      return;
-    }
-    const answered = observation.versions.some(
-      (entry) => entry.accepted || (entry.outcome !== undefined && !UNANSWERED.has(entry.outcome)),
-    );
-    const usable = answered && !observation.budgetSpent;
-    result.tlsPosture = report({
-      stage: 'tls',
-      status: usable ? 'ok' : 'failed',
-      ...(usable
-        ? {}
-        : { reason: observation.budgetSpent ? ('timeout' as const) : ('protocol-error' as const) }),
-      observation,
-      ms: elapsed(postureStarted),
-      summary: postureSummary(observation),
-    });
   })();
 
   await Promise.all([tlsWork, rdpWork, postureWork]);

@@ -84,8 +84,16 @@ export interface TcpObservation {
   readonly perAddress: readonly TcpAddressResult[];
   /** The address later stages use (the first that connected). */
   readonly usedAddress?: string;
-  /** Repeated connects to the used address, for latency and stability. */
-  readonly samples: readonly { readonly outcome: TcpOutcome; readonly connectMs?: number }[];
+  /**
+   * Repeated connects to the used address, for latency and stability: the kept connection's, then
+   * each TLS posture connection's as it is made (or, without a posture, a few made for this).
+   */
+  readonly samples: readonly TcpSample[];
+}
+
+export interface TcpSample {
+  readonly outcome: TcpOutcome;
+  readonly connectMs?: number;
 }
 
 // --- X.224 negotiation -----------------------------------------------------------------------
@@ -196,7 +204,10 @@ export interface TlsPostureObservation {
   readonly clients?: readonly ClientHelloAnswer[];
   /** Raw ClientHellos sent (each on its own connection after an X.224 negotiation). */
   readonly hellosSent?: number;
+  /** Connections opened for hellos. */
   readonly connectionsOpened?: number;
+  /** Hellos sent on a connection the negotiation matrix had opened and no other stage used. */
+  readonly connectionsReused?: number;
   /** The time budget ran out before every chain finished: the lists may be incomplete. */
   readonly budgetSpent?: boolean;
 }

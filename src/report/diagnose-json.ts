@@ -91,6 +91,7 @@ export function buildDiagnoseDocument(
         groups: posture.groups ?? [],
         hellosSent: posture.hellosSent,
         connectionsOpened: posture.connectionsOpened,
+        connectionsReused: posture.connectionsReused ?? 0,
       }
     : {};
   return {

@@ -20,7 +20,9 @@ export const DER_MAX_LENGTH_OCTETS = 4;
 export const DerTag = {
   BOOLEAN: 0x01,
   INTEGER: 0x02,
+  BIT_STRING: 0x03,
   OCTET_STRING: 0x04,
+  OBJECT_IDENTIFIER: 0x06,
   ENUMERATED: 0x0a,
   SEQUENCE: 0x30,
 } as const;
@@ -134,6 +136,45 @@ export function readDerBoolean(reader: ByteReader, field: string): boolean {
   return contents.u8(field) !== 0;
 }
 
+/** Arcs of an OBJECT IDENTIFIER at most: real ones have about a dozen. */
+export const DER_MAX_OID_ARCS = 64;
+
+/** An OBJECT IDENTIFIER in dotted form ("1.2.840.113549.1.1.11"). */
+export function readDerObjectIdentifier(reader: ByteReader, field: string): string {
+  const contents = readDer(reader, DerTag.OBJECT_IDENTIFIER, field);
+  if (contents.length === 0) contents.fail('invalid-field', field, 'empty OBJECT IDENTIFIER', 0);
+  const arcs: number[] = [];
+  while (contents.remaining > 0) {
+    const start = contents.offset;
+    let arc = 0;
+    for (;;) {
+      const octet = contents.u8(field);
+      // A leading 0x80 pads an arc: not DER.
+      if (arc === 0 && octet === 0x80) contents.fail('invalid-field', field, 'padded arc', start);
+      arc = arc * 128 + (octet & 0x7f);
+      if (!Number.isSafeInteger(arc)) contents.fail('too-large', field, 'arc beyond 2^53', start);
+      if ((octet & 0x80) === 0) break;
+    }
+    if (arcs.length === 0) arcs.push(arc < 80 ? Math.floor(arc / 40) : 2, arc < 80 ? arc % 40 : arc - 80);
+    else arcs.push(arc);
+    if (arcs.length > DER_MAX_OID_ARCS)
+      contents.fail('too-large', field, `more than ${DER_MAX_OID_ARCS} arcs`, start);
+  }
+  return arcs.join('.');
+}
+
+/** A BIT STRING: its octets and how many bits of the last one are unused. */
+export function readDerBitString(
+  reader: ByteReader,
+  field: string,
+): { readonly unusedBits: number; readonly bytes: Uint8Array } {
+  const contents = readDer(reader, DerTag.BIT_STRING, field);
+  const unusedBits = contents.u8(field);
+  if (unusedBits > 7 || (unusedBits > 0 && contents.remaining === 0))
+    contents.fail('invalid-field', field, `${unusedBits} unused bits`, 0);
+  return { unusedBits, bytes: contents.rest().slice() };
+}
+
 // ---- writer -------------------------------------------------------------------------------
 
 function tagBytes(tag: number): number[] {
@@ -196,6 +237,40 @@ export function derBoolean(value: boolean): Uint8Array {
 
 export function derSequence(...contents: Uint8Array[]): Uint8Array {
   return derTlv(DerTag.SEQUENCE, ...contents);
+}
+
+export function derObjectIdentifier(oid: string): Uint8Array {
+  const arcs = oid.split('.').map(Number);
+  const [first, second] = arcs;
+  if (
+    arcs.length < 2 ||
+    !arcs.every((arc) => Number.isSafeInteger(arc) && arc >= 0) ||
+    first! > 2 ||
+    (first! < 2 && second! >= 40)
+  )
+    throw new RangeError(`OBJECT IDENTIFIER ${oid}`);
+  const octets: number[] = [];
+  for (const arc of [first! * 40 + second!, ...arcs.slice(2)]) {
+    const groups: number[] = [];
+    let rest = arc;
+    do {
+      groups.unshift(rest % 128);
+      rest = Math.floor(rest / 128);
+    } while (rest > 0);
+    groups.forEach((group, index) => octets.push(index < groups.length - 1 ? group | 0x80 : group));
+  }
+  return derTlv(DerTag.OBJECT_IDENTIFIER, Uint8Array.from(octets));
+}
+
+export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
+  if (
+    !Number.isInteger(unusedBits) ||
+    unusedBits < 0 ||
+    unusedBits > 7 ||
+    (unusedBits > 0 && bytes.length === 0)
+  )
+    throw new RangeError(`BIT STRING with ${unusedBits} unused bits`);
+  return derTlv(DerTag.BIT_STRING, Uint8Array.of(unusedBits), bytes);
 }
 
 /** An explicit context-specific field `[n] inner`. */

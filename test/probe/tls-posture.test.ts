@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { cipherSuiteByCode } from '../../src/data/tls-cipher-suites.js';
 import {
+  orderedPeel,
   acceptedIn,
   helloKey,
   interpretServerFlight,
@@ -136,5 +137,42 @@ describe('peel', () => {
     );
     assert.deepEqual(picks, [1, 2]);
     assert.equal(asks, 2);
+  });
+});
+
+describe('orderedPeel', () => {
+  /** A server that supports `supported` and picks by its own order or by the client's. */
+  const server = (supported: readonly number[], preference: 'server' | 'client') => {
+    const asks: number[][] = [];
+    const ask = async (rest: readonly number[]) => {
+      asks.push([...rest]);
+      return preference === 'server'
+        ? supported.find((item) => rest.includes(item))
+        : rest.find((item) => supported.includes(item));
+    };
+    return { ask, asks };
+  };
+  const offer = Array.from({ length: 30 }, (_, index) => index + 1);
+
+  it('a server with its own order: that order and the preference, in picks + 2 asks', async () => {
+    const { ask, asks } = server([17, 3, 25, 8, 12], 'server');
+    assert.deepEqual(await orderedPeel(offer, ask), { picks: [17, 3, 25, 8, 12], preference: 'server' });
+    assert.equal(asks.length, 7);
+    // The check offers the first two picks the other way round.
+    assert.ok(asks.some((rest) => rest.length === 2 && rest[0] === 3 && rest[1] === 17));
+  });
+
+  it("a server following the client's order: the offer's order and the preference", async () => {
+    const { ask } = server([20, 5, 9], 'client');
+    assert.deepEqual(await orderedPeel(offer, ask), { picks: [5, 9, 20], preference: 'client' });
+  });
+
+  it('no check with one pick; a check the server refuses leaves no preference', async () => {
+    const single = server([4], 'server');
+    assert.deepEqual(await orderedPeel(offer, single.ask), { picks: [4] });
+    assert.equal(single.asks.length, 2);
+    const refusesPairs = async (rest: readonly number[]) =>
+      rest.length === 2 ? undefined : [7, 9, 13].find((item) => rest.includes(item));
+    assert.deepEqual(await orderedPeel(offer, refusesPairs), { picks: [7, 9, 13] });
   });
 });

@@ -1,14 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  Certificate,
-  ExtendedKeyUsage,
-  id_ce_extKeyUsage,
-  id_ce_keyUsage,
-  KeyUsage,
-} from '@peculiar/asn1-x509';
 import { KEY_USAGE_BITS, SIGNATURE_ALGORITHMS } from '../../data/x509-oids.js';
+import { decodeCertificateExtras } from '../../wire/x509.js';
 import type { CertificateFacts, CertificateObservation } from '../types.js';
 
 function commonName(distinguishedName: string): string | undefined {
@@ -30,25 +23,20 @@ function subjectAltNames(value: string | undefined): { dns: string[]; ip: string
   return { dns, ip };
 }
 
-/** Facts about one certificate. Parsing is bounded by the DER libraries; a bad one throws. */
+/** Facts about one certificate: OpenSSL's parse (node:crypto) plus the fields it keeps to itself. A bad one throws. */
 export function certificateFacts(der: Uint8Array): CertificateFacts {
   const x509 = new X509Certificate(der);
-  const asn = AsnConvert.parse(der, Certificate);
-  const signatureOid = asn.signatureAlgorithm.algorithm;
+  const extras = decodeCertificateExtras(der);
+  const signatureOid = extras.signatureAlgorithm;
   const signature = SIGNATURE_ALGORITHMS[signatureOid];
-  const extensions = asn.tbsCertificate.extensions ?? [];
-  const keyUsageExtension = extensions.find((extension) => extension.extnID === id_ce_keyUsage);
-  const ekuExtension = extensions.find((extension) => extension.extnID === id_ce_extKeyUsage);
   const keyUsage: string[] = [];
-  if (keyUsageExtension) {
-    const bits = AsnConvert.parse(keyUsageExtension.extnValue, KeyUsage).toNumber();
+  if (extras.keyUsage !== undefined) {
+    const bits = extras.keyUsage;
     KEY_USAGE_BITS.forEach((name, index) => {
       if (bits & (1 << index)) keyUsage.push(name);
     });
   }
-  const extendedKeyUsage = ekuExtension
-    ? [...AsnConvert.parse(ekuExtension.extnValue, ExtendedKeyUsage)]
-    : [];
+  const extendedKeyUsage = [...(extras.extendedKeyUsage ?? [])];
   const key = x509.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   const keyType = (['rsa', 'ec', 'ed25519', 'ed448', 'dsa'] as const).find((type) =>
@@ -85,9 +73,9 @@ export function certificateFacts(der: Uint8Array): CertificateFacts {
     signatureAlgorithm: signature?.name ?? signatureOid,
     ...(signature ? { signatureHash: signature.hash } : {}),
     keyUsage,
-    keyUsagePresent: Boolean(keyUsageExtension),
+    keyUsagePresent: extras.keyUsage !== undefined,
     extendedKeyUsage,
-    extendedKeyUsagePresent: Boolean(ekuExtension),
+    extendedKeyUsagePresent: extras.extendedKeyUsage !== undefined,
     sha1Thumbprint: x509.fingerprint.replace(/:/g, '').toUpperCase(),
     sha256Fingerprint: x509.fingerprint256.replace(/:/g, '').toUpperCase(),
     serialNumber: x509.serialNumber.toUpperCase(),

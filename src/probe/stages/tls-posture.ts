@@ -11,7 +11,7 @@ import { type ClientHelloOptions, clientHelloRecord, NamedGroupCode } from '../.
 import { TlsVersion, tlsRecordFrameLength, tlsVersionName } from '../../wire/tls-record.js';
 import { readServerFlight } from '../../wire/tls-server-flight.js';
 import { tpktFrameLength } from '../../wire/tpkt.js';
-import { connectTcp, type ReadResult } from '../conversation.js';
+import { type ConnectResult, connectTcp, type Conversation, type ReadResult } from '../conversation.js';
 import type { Limiter } from '../limiter.js';
 import type {
   ClientHelloAnswer,
@@ -98,6 +98,8 @@ export function postureHello(
   version: number,
   cipherSuites: readonly number[],
   groups?: readonly number[],
+  /** TLS 1.3 key shares; by default x25519's when x25519 is offered. */
+  keyShareGroups?: readonly number[],
 ): ClientHelloOptions {
   const offeredGroups = groups ?? groupsForVersion(version);
   return {
@@ -105,7 +107,10 @@ export function postureHello(
     cipherSuites,
     ...(version === TlsVersion.SSL_3_0 ? { noExtensions: true } : { groups: offeredGroups }),
     ...(version >= TlsVersion.TLS_1_3
-      ? { keyShareGroups: offeredGroups.includes(NamedGroupCode.x25519) ? [NamedGroupCode.x25519] : [] }
+      ? {
+          keyShareGroups:
+            keyShareGroups ?? (offeredGroups.includes(NamedGroupCode.x25519) ? [NamedGroupCode.x25519] : []),
+        }
       : {}),
   };
 }
@@ -223,6 +228,42 @@ export async function peel<T>(
   return picked;
 }
 
+export interface OrderedPeelResult<T> {
+  readonly picks: T[];
+  /** Whose order the server follows, when it picked at least two and answered the order check. */
+  readonly preference?: 'server' | 'client';
+}
+
+/**
+ * peel, plus whose order the server follows: once two items are picked, they are offered the other
+ * way round (the server keeping its pick follows its own order, switching follows the client's).
+ * That check runs beside the next peel, so it adds a hello but no round trip to the chain.
+ */
+export async function orderedPeel<T>(
+  offer: readonly T[],
+  ask: (rest: readonly T[]) => Promise<T | undefined>,
+): Promise<OrderedPeelResult<T>> {
+  let check: Promise<{ readonly answer: T | undefined; readonly first: T; readonly second: T }> | undefined;
+  const picks = await peel(offer, async (rest) => {
+    const choice = await ask(rest);
+    if (
+      check === undefined &&
+      offer.length - rest.length === 1 &&
+      choice !== undefined &&
+      rest.includes(choice)
+    ) {
+      // The first pick is known (it is the one missing from `rest`) and this is the second.
+      const first = offer.find((item) => !rest.includes(item))!;
+      check = ask([choice, first]).then((answer) => ({ answer, first, second: choice }));
+    }
+    return choice;
+  });
+  if (!check) return { picks };
+  const { answer, first, second } = await check;
+  const preference = answer === first ? 'server' : answer === second ? 'client' : undefined;
+  return { picks, ...(preference ? { preference } : {}) };
+}
+
 // --- the driver ------------------------------------------------------------------------------
 
 export interface HelloChannelOptions {
@@ -239,6 +280,14 @@ export interface HelloChannelOptions {
   readonly admission?: Limiter;
   /** performance.now() after which no hello starts and every read ends: the posture's time budget. */
   readonly deadline?: number;
+  /**
+   * A connection another stage negotiated and left unused (its X.224 answer selected TLS, nothing
+   * unread), with the release of its cap slot, or undefined: a hello sent on it saves a connection.
+   */
+  readonly takeSpare?: () =>
+    { readonly conversation: Conversation; readonly release: () => void } | undefined;
+  /** Each connect made for a hello (successful or not): the diagnosis's stability samples. */
+  readonly onConnect?: (connect: ConnectResult) => void;
 }
 
 /** Upper bound on the clear-text flight read per hello: enough for a long certificate chain. */
@@ -249,6 +298,8 @@ const MAX_FLIGHT_RECORDS = 32;
 export interface HelloCounters {
   hellosSent: number;
   connectionsOpened: number;
+  /** Hellos sent on a spare (see HelloChannelOptions.takeSpare). */
+  connectionsReused?: number;
 }
 
 /**
@@ -263,56 +314,106 @@ export async function sendHello(
   /** A link of a chain (the next hello waits for this answer): it goes before independent hellos. */
   urgent = false,
 ): Promise<HelloAnswer> {
-  return channel.limiter.run(async () => {
-    const budget = () =>
-      Math.min(channel.timeoutMs, (channel.deadline ?? Number.POSITIVE_INFINITY) - performance.now());
-    if (budget() <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
-    const admitted = channel.admission ? await channel.admission.acquire(urgent) : () => {};
-    const connect = await connectTcp(channel.address, channel.port, budget());
-    if (connect.kind === 'failed') {
-      admitted();
-      return { outcome: 'connect-failed', detail: `${connect.error.code}: ${connect.error.message}` };
-    }
-    counters.connectionsOpened++;
-    const conversation = connect.conversation;
+  const spare = channel.takeSpare?.();
+  if (spare) {
+    counters.connectionsReused = (counters.connectionsReused ?? 0) + 1;
+    // The spare's own cap slot carries this hello; it is freed with the connection.
+    let answer: Awaited<ReturnType<typeof helloOn>>;
     try {
-      conversation.write(buildNegotiationRequest(channel.request));
-      const answer = await conversation.readFrame(tpktFrameLength, Math.max(1, budget()));
-      // An answer means the server accepted the connection: its backlog slot is free again.
-      admitted();
-      const confirm = interpretNegotiationAnswer(channel.request, answer);
-      if (!selectsTls(confirm) || conversation.pendingBytes > 0) {
-        return { outcome: 'negotiation-refused', detail: `negotiation answer: ${confirm.outcome}` };
-      }
-      conversation.write(clientHelloRecord(hello));
-      counters.hellosSent++;
-      const deadline = performance.now() + Math.max(1, budget());
-      let received: Uint8Array = new Uint8Array(0);
-      let ending: ReadResult['kind'] | 'settled' = 'timeout';
-      for (let records = 0; records < MAX_FLIGHT_RECORDS; records++) {
-        const left = Math.max(1, deadline - performance.now());
-        const read = await conversation.readFrame(
-          tlsRecordFrameLength,
-          left,
-          MAX_FLIGHT_BYTES - received.length,
-        );
-        const chunk = read.kind === 'pdu' ? read.bytes : read.received;
-        received = concat(received, chunk);
-        if (read.kind !== 'pdu') {
-          ending = read.kind;
-          break;
-        }
-        if (flightSettled(received, wantKeyExchange) || received.length >= MAX_FLIGHT_BYTES) {
-          ending = 'settled';
-          break;
-        }
-      }
-      return interpretServerFlight(received, ending);
+      answer = await helloOn(channel, spare.conversation, hello, counters, wantKeyExchange);
     } finally {
-      admitted();
-      conversation.close();
+      spare.release();
     }
-  }, urgent);
+    // A spare the server has meanwhile dropped says nothing about its TLS: ask on a new connection.
+    if (!(answer.outcome === 'closed' || answer.outcome === 'reset') || answer.bytesReceived !== 0)
+      return answer.answer;
+  }
+  return channel.limiter.run(
+    () => negotiateAndHello(channel, hello, counters, wantKeyExchange, urgent),
+    urgent,
+  );
+}
+
+function budgetOf(channel: HelloChannelOptions): number {
+  return Math.min(channel.timeoutMs, (channel.deadline ?? Number.POSITIVE_INFINITY) - performance.now());
+}
+
+/** Connect, X.224 request, the whole confirm, then the hello (sendHello without a spare). */
+async function negotiateAndHello(
+  channel: HelloChannelOptions,
+  hello: ClientHelloOptions,
+  counters: HelloCounters,
+  wantKeyExchange: boolean,
+  urgent: boolean,
+): Promise<HelloAnswer> {
+  if (budgetOf(channel) <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
+  const admitted = channel.admission ? await channel.admission.acquire(urgent) : () => {};
+  const connect = await connectTcp(channel.address, channel.port, budgetOf(channel));
+  channel.onConnect?.(connect);
+  if (connect.kind === 'failed') {
+    admitted();
+    return { outcome: 'connect-failed', detail: `${connect.error.code}: ${connect.error.message}` };
+  }
+  counters.connectionsOpened++;
+  const conversation = connect.conversation;
+  try {
+    conversation.write(buildNegotiationRequest(channel.request));
+    const answer = await conversation.readFrame(tpktFrameLength, Math.max(1, budgetOf(channel)));
+    // An answer means the server accepted the connection: its backlog slot is free again.
+    admitted();
+    const confirm = interpretNegotiationAnswer(channel.request, answer);
+    if (!selectsTls(confirm) || conversation.pendingBytes > 0) {
+      conversation.close();
+      return { outcome: 'negotiation-refused', detail: `negotiation answer: ${confirm.outcome}` };
+    }
+  } catch (error) {
+    admitted();
+    conversation.close();
+    throw error;
+  }
+  return (await helloOn(channel, conversation, hello, counters, wantKeyExchange)).answer;
+}
+
+/**
+ * Writes the hello on a negotiated connection and reads the flight until it settles (bounded by
+ * time and size), then closes the connection.
+ */
+async function helloOn(
+  channel: HelloChannelOptions,
+  conversation: Conversation,
+  hello: ClientHelloOptions,
+  counters: HelloCounters,
+  wantKeyExchange: boolean,
+): Promise<{ answer: HelloAnswer; outcome: HelloAnswer['outcome']; bytesReceived: number }> {
+  try {
+    conversation.write(clientHelloRecord(hello));
+    counters.hellosSent++;
+    const deadline = performance.now() + Math.max(1, budgetOf(channel));
+    let received: Uint8Array = new Uint8Array(0);
+    let ending: ReadResult['kind'] | 'settled' = 'timeout';
+    for (let records = 0; records < MAX_FLIGHT_RECORDS; records++) {
+      const left = Math.max(1, deadline - performance.now());
+      const read = await conversation.readFrame(
+        tlsRecordFrameLength,
+        left,
+        MAX_FLIGHT_BYTES - received.length,
+      );
+      const chunk = read.kind === 'pdu' ? read.bytes : read.received;
+      received = concat(received, chunk);
+      if (read.kind !== 'pdu') {
+        ending = read.kind;
+        break;
+      }
+      if (flightSettled(received, wantKeyExchange) || received.length >= MAX_FLIGHT_BYTES) {
+        ending = 'settled';
+        break;
+      }
+    }
+    const answer = interpretServerFlight(received, ending);
+    return { answer, outcome: answer.outcome, bytesReceived: received.length };
+  } finally {
+    conversation.close();
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -347,29 +448,42 @@ interface VersionResult {
   readonly ciphers: TlsAcceptedCipher[];
 }
 
-async function enumerateVersion(
-  options: PostureOptions,
-  counters: HelloCounters,
-  entry: (typeof POSTURE_VERSIONS)[number],
-): Promise<VersionResult> {
+/**
+ * Sends a hello, or gives the answer already had for the same hello: the first ask of one chain
+ * can be another's (the TLS 1.3 group peel starts with the TLS 1.3 version's full offer).
+ */
+type Ask = (hello: ClientHelloOptions, wantKeyExchange: boolean, urgent: boolean) => Promise<HelloAnswer>;
+
+function askOnce(options: HelloChannelOptions, counters: HelloCounters): Ask {
+  const asked = new Map<string, Promise<HelloAnswer>>();
+  return (hello, wantKeyExchange, urgent) => {
+    const key = JSON.stringify([hello, wantKeyExchange]);
+    let answer = asked.get(key);
+    if (answer === undefined) {
+      answer = sendHello(options, hello, counters, wantKeyExchange, urgent);
+      asked.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+/** The enumeration's first hello for a version: every suite it can carry, every group. */
+function fullOffer(version: number): ClientHelloOptions {
+  return postureHello(version, suitesForVersion(version));
+}
+
+async function enumerateVersion(ask: Ask, entry: (typeof POSTURE_VERSIONS)[number]): Promise<VersionResult> {
   const offer = suitesForVersion(entry.code);
-  // The answer to the full offer: what a client offering this version gets (later asks are peels).
-  let firstAnswer: HelloAnswer | undefined;
   const groups = new Map<number, number>();
-  const picks = await peel(offer, async (rest) => {
-    const answer = await sendHello(options, postureHello(entry.code, rest), counters, false, true);
-    firstAnswer ??= answer;
+  const { picks, preference } = await orderedPeel(offer, async (rest) => {
+    const answer = await ask(postureHello(entry.code, rest), false, true);
     if (!acceptedIn(answer, entry.code, rest)) return undefined;
-    if (answer.groupCode !== undefined) groups.set(answer.cipherCode!, answer.groupCode);
+    if (answer.groupCode !== undefined && !groups.has(answer.cipherCode!))
+      groups.set(answer.cipherCode!, answer.groupCode);
     return answer.cipherCode;
   });
-  let preference: TlsVersionProbe['preference'];
-  if (picks.length >= 2) {
-    const reversed = [picks[1]!, picks[0]!];
-    const answer = await sendHello(options, postureHello(entry.code, reversed), counters, false, true);
-    if (acceptedIn(answer, entry.code, reversed))
-      preference = answer.cipherCode === picks[0] ? 'server' : 'client';
-  }
+  // The answer to the full offer: what a client offering this version gets (later asks are peels).
+  const firstAnswer = await ask(fullOffer(entry.code), false, true);
   const ciphers = picks.map((code, index) => {
     const group = groups.get(code);
     return {
@@ -385,7 +499,8 @@ async function enumerateVersion(
       version: entry.version,
       accepted: picks.length > 0,
       ...(preference ? { preference } : {}),
-      ...(firstAnswer ? { answer: firstAnswer.detail, outcome: firstAnswer.outcome } : {}),
+      answer: firstAnswer.detail,
+      outcome: firstAnswer.outcome,
     },
     ciphers,
   };
@@ -396,23 +511,17 @@ async function enumerateVersion(
  * HelloRetryRequest; TLS 1.2 in the ServerKeyExchange of an ECDHE suite.
  */
 async function enumerateGroups(
-  options: PostureOptions,
-  counters: HelloCounters,
+  ask: Ask,
   entry: (typeof POSTURE_VERSIONS)[number],
 ): Promise<TlsAcceptedGroup[]> {
-  const suites =
-    entry.code >= TlsVersion.TLS_1_3
-      ? suitesForVersion(entry.code)
-      : suitesForVersion(entry.code).filter((code) => cipherSuiteByCode(code)?.keyExchange === 'ECDHE');
-  const wantKeyExchange = entry.code < TlsVersion.TLS_1_3;
-  const picks = await peel(groupsForVersion(entry.code), async (rest) => {
-    const answer = await sendHello(
-      options,
-      postureHello(entry.code, suites, rest),
-      counters,
-      wantKeyExchange,
-      true,
-    );
+  const tls13 = entry.code >= TlsVersion.TLS_1_3;
+  const suites = tls13
+    ? suitesForVersion(entry.code)
+    : suitesForVersion(entry.code).filter((code) => cipherSuiteByCode(code)?.keyExchange === 'ECDHE');
+  const allGroups = groupsForVersion(entry.code);
+  const picks = await peel(allGroups, async (rest) => {
+    // TLS 1.3's first ask is the version's full offer, already on its way (askOnce).
+    const answer = await ask(postureHello(entry.code, suites, rest), !tls13, true);
     if (!acceptedIn(answer, entry.code, suites)) return undefined;
     return answer.groupCode;
   });
@@ -485,21 +594,26 @@ async function simulateClients(
  * chains run at once; the limiter keeps the connections to the per-host cap.
  */
 export async function probeTlsPosture(options: PostureOptions): Promise<TlsPostureObservation> {
-  const counters: HelloCounters = { hellosSent: 0, connectionsOpened: 0 };
+  const counters: HelloCounters = { hellosSent: 0, connectionsOpened: 0, connectionsReused: 0 };
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
   const enumerate = options.enumerate ?? true;
+  const ask = askOnce(options, counters);
   // Groups are enumerated once, under the newest version that carries them: TLS 1.3 when the
-  // server speaks it, else TLS 1.2's ECDHE curves. (Each client's own groups are still tried by
-  // the simulation, so a TLS 1.2-only client's curve mismatch is still seen.)
+  // server speaks it, else TLS 1.2's ECDHE curves, when the server speaks TLS 1.2 at all. (Each
+  // client's own groups are still tried by the simulation, so a TLS 1.2-only client's curve
+  // mismatch is still seen.)
   const [tls13, tls12] = [TlsVersion.TLS_1_3, TlsVersion.TLS_1_2].map((code) =>
     POSTURE_VERSIONS.find((entry) => entry.code === code)!,
   );
   const enumerateGroupsOnce = async (): Promise<TlsAcceptedGroup[]> => {
-    const newest = await enumerateGroups(options, counters, tls13!);
-    return newest.length > 0 ? newest : enumerateGroups(options, counters, tls12!);
+    const newest = await enumerateGroups(ask, tls13!);
+    if (newest.length > 0) return newest;
+    const tls12Offer = suitesForVersion(tls12!.code);
+    if (!acceptedIn(await ask(fullOffer(tls12!.code), false, true), tls12!.code, tls12Offer)) return [];
+    return enumerateGroups(ask, tls12!);
   };
   const [versionResults, groupResults, clients] = await Promise.all([
-    enumerate ? Promise.all(POSTURE_VERSIONS.map((entry) => enumerateVersion(options, counters, entry))) : [],
+    enumerate ? Promise.all(POSTURE_VERSIONS.map((entry) => enumerateVersion(ask, entry))) : [],
     enumerate ? enumerateGroupsOnce() : [],
     simulateClients(options, counters, options.clients ?? []),
   ]);
@@ -511,6 +625,7 @@ export async function probeTlsPosture(options: PostureOptions): Promise<TlsPostu
     ...(options.clients ? { clients } : {}),
     hellosSent: counters.hellosSent,
     connectionsOpened: counters.connectionsOpened,
+    connectionsReused: counters.connectionsReused ?? 0,
     ...(performance.now() >= deadline ? { budgetSpent: true } : {}),
   };
 }
