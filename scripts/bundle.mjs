@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// Bundles the CLI into dist/bin/: the `rdp-doctor` entry plus chunks that load only when their
-// command runs. Why: a diagnosis is over in a few hundred milliseconds, and resolving and
-// compiling ~150 separate modules (commander, @peculiar/x509 and its ASN.1 tree, our own) cost
-// more than 100 ms of that at every start. The library build (tsc, dist/src) is unchanged.
-import { rmSync } from 'node:fs';
+// Bundles the CLI into dist/bin/ for the `rdp-doctor` bin:
+// - cli.js: every command in one CommonJS bundle. Why one bundle: resolving and compiling ~150
+//   separate modules (commander, @peculiar/x509 and its ASN.1 tree, our own) cost more than 100 ms
+//   at every start. Commands' code is wrapped by esbuild and runs only when its command does.
+// - rdp-doctor.js: the launcher (src/cli/launch.ts), which runs cli.js with V8's code cache.
+//   CommonJS because Node 20 can hand V8 a code cache only for scripts, not ES modules.
+// The library build (tsc, dist/src) is unchanged.
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -11,21 +15,40 @@ const root = join(import.meta.dirname, '..');
 const outdir = join(root, 'dist', 'bin');
 rmSync(outdir, { recursive: true, force: true });
 
-await build({
-  entryPoints: { 'rdp-doctor': join(root, 'src', 'cli', 'bin.ts') },
-  outdir,
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // CommonJS dependencies bundled into ES modules still call require() for Node's built-ins.
-  banner: {
-    js: "import { createRequire as __rdpDoctorRequire } from 'node:module';\nconst require = __rdpDoctorRequire(import.meta.url);",
-  },
-  chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
   minifyWhitespace: true,
   minifySyntax: true,
+};
+
+const bundleFile = 'cli.js';
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
+  outfile: join(outdir, bundleFile),
+  // src/cli/version.ts finds package.json from its own URL.
+  define: { 'import.meta.url': '__rdpDoctorBundleUrl' },
+  banner: { js: "var __rdpDoctorBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+const bundleHash = createHash('sha256')
+  .update(readFileSync(join(outdir, bundleFile)))
+  .digest('hex')
+  .slice(0, 16);
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'launch.ts')],
+  outfile: join(outdir, 'rdp-doctor.js'),
+  banner: { js: '#!/usr/bin/env node' },
+  define: {
+    RDP_DOCTOR_BUNDLE_FILE: JSON.stringify(bundleFile),
+    RDP_DOCTOR_BUNDLE_HASH: JSON.stringify(bundleHash),
+  },
+});
+// The package is "type": "module"; these two files are CommonJS.
+writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);

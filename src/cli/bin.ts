@@ -1,4 +1,6 @@
-#!/usr/bin/env node
 import { main } from './main.js';
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the bundle is CommonJS, so the launcher can give V8 its code cache.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

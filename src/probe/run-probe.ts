@@ -40,6 +40,12 @@ export const DEFAULT_TIMEOUT_MS = 4000;
  * counting until the answer keeps its queue from overflowing.
  */
 export const MAX_CONNECTS_IN_FLIGHT = 3;
+/**
+ * Slots of the per-host cap only urgent work may use: the next link of a chain of dependent
+ * hellos (a suite peel) then never queues behind independent hellos (client simulations), which
+ * would stretch the critical path by one hello's time per link.
+ */
+export const URGENT_RESERVED_SLOTS = 1;
 /** Extra connects to the chosen address, for latency and stability. */
 export const DEFAULT_STABILITY_SAMPLES = 2;
 
@@ -119,7 +125,7 @@ export async function runProbe(
   // now and overlaps the network round trips instead of delaying the first connection.
   const certificateStage = import('./stages/certificate.js');
   certificateStage.catch(() => {});
-  const limiter = new Limiter(MAX_CONNECTIONS_PER_HOST);
+  const limiter = new Limiter(MAX_CONNECTIONS_PER_HOST, URGENT_RESERVED_SLOTS);
   const admission = new Limiter(MAX_CONNECTS_IN_FLIGHT);
   const report = <O>(attempt: Attempt<O>): Attempt<O> => {
     options.onStage?.(attempt as Attempt<unknown>);
@@ -204,8 +210,9 @@ export async function runProbe(
       release = keptSlot;
       admitted = kept.admitted;
     } else {
-      release = await limiter.acquire();
-      admitted = await admission.acquire();
+      // Urgent: the TLS handshake may wait on this answer (see handshakeLabelRun).
+      release = await limiter.acquire(true);
+      admitted = await admission.acquire(true);
       const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
       if (connect.kind === 'failed') {
         admitted();
@@ -261,20 +268,38 @@ export async function runProbe(
         : { outcome: tcpOutcome(connect.error.code) },
     );
   };
-  /** Set once the whole matrix has answered: which connection the TLS handshake continues on. */
-  const matrix: { answered: boolean; tlsLabel?: string } = { answered: false };
+  // The TLS handshake continues on the best TLS-selecting connection, like a real client: the
+  // modern request's, else HYBRID_EX's, else SSL's. It starts as soon as that is known (usually
+  // with the first answer), not after the whole matrix, so kept connections do not sit idle on
+  // their cap slots while the rest of the matrix and the posture queue behind them.
+  const handshakeLabelRun = (async () => {
+    for (const label of ['modern', 'hybrid-ex', 'ssl']) {
+      await probeOf(label);
+      if (conversations.has(label)) return label;
+    }
+    return undefined;
+  })();
+  /** Set once the handshake's connection is chosen: the other TLS-selecting ones are spares. */
+  const matrix: { chosen: boolean; tlsLabel?: string } = { chosen: false };
+  void handshakeLabelRun.then((label) => {
+    matrix.chosen = true;
+    if (label) matrix.tlsLabel = label;
+  });
+  // Stages report in the order a client meets them, whenever their work ran.
+  let negotiationReported: () => void = () => {};
+  const afterNegotiation = new Promise<void>((resolve) => (negotiationReported = resolve));
   // 4b. TLS posture: raw hellos on their own connections. It starts as soon as the request it
   // runs under is answered, beside the rest of the negotiation matrix and the handshake below.
   const postureWork = (async () => {
     if (options.tlsPosture === false) return;
     const postureLabel = await postureLabelRun;
     if (!postureLabel) {
+      const probes = await Promise.all(probeRuns);
+      await afterNegotiation;
       result.tlsPosture = report(
         skipped<TlsPostureObservation>(
           'tls',
-          answeredAny(await Promise.all(probeRuns))
-            ? 'the server selected no TLS-based protocol'
-            : 'negotiation failed',
+          answeredAny(probes) ? 'the server selected no TLS-based protocol' : 'negotiation failed',
         ),
       );
       return;
@@ -295,8 +320,7 @@ export async function runProbe(
         // Negotiated connections no stage continues on (e.g. SSL's, when the modern request's
         // carries the handshake) carry hellos instead of new connections.
         takeSpare: () => {
-          // Which connection the handshake takes is known once the whole matrix has answered.
-          if (!matrix.answered) return undefined;
+          if (!matrix.chosen) return undefined;
           const label = [...conversations.keys()].find((key) => key !== 'rdp' && key !== matrix.tlsLabel);
           if (label === undefined) return undefined;
           const spare = conversations.get(label)!;
@@ -308,6 +332,7 @@ export async function runProbe(
       });
     } catch (error) {
       // INVARIANT: hostile answers are data; an exception here is our bug, kept apart from the server's.
+      await afterNegotiation;
       result.tlsPosture = report({
         stage: 'tls',
         status: 'failed',
@@ -318,6 +343,7 @@ export async function runProbe(
       });
       return;
     }
+    await afterNegotiation;
     const answered = observation.versions.some(
       (entry) => entry.accepted || (entry.outcome !== undefined && !UNANSWERED.has(entry.outcome)),
     );
@@ -334,6 +360,125 @@ export async function runProbe(
     });
   })();
 
+  const releaseKept = (label: string) => {
+    const kept = conversations.get(label);
+    if (!kept) return;
+    kept.conversation.close();
+    kept.release();
+    conversations.delete(label);
+  };
+
+  // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
+  const tlsWork = (async () => {
+    const tlsLabel = await handshakeLabelRun;
+    if (!tlsLabel) {
+      await afterNegotiation;
+      const because = answeredAny(await Promise.all(probeRuns))
+        ? 'the server selected no TLS-based protocol'
+        : 'negotiation failed';
+      result.tls = report(skipped<TlsObservation>('tls', because));
+      result.certificate = report(skipped<CertificateObservation>('certificate', 'no TLS handshake'));
+      result.credssp = report(skipped('credssp', because));
+      return;
+    }
+    const conversation = conversations.get(tlsLabel)!.conversation;
+    const probe = await probeOf(tlsLabel);
+    const handshake = await handshakeTls(conversation.detach(), {
+      timeoutMs,
+      underProtocol: probe.selectedName ?? 'SSL',
+      alertName: options.alertName ?? ((code) => `alert ${code}`),
+      ...(isHostName(target.host) ? { servername: target.host } : {}),
+    });
+    const tlsObservation = handshake.observation;
+    const tlsAttempt: Attempt<TlsObservation> = {
+      stage: 'tls',
+      status: tlsObservation.outcome === 'established' ? 'ok' : 'failed',
+      ...(tlsObservation.outcome === 'established' ? {} : { reason: tlsReason(tlsObservation) }),
+      ...(tlsObservation.error ? { error: tlsObservation.error } : {}),
+      observation: tlsObservation,
+      ms: tlsObservation.ms,
+      summary: tlsSummary(tlsObservation),
+    };
+    if (tlsObservation.outcome !== 'established' || !handshake.socket) {
+      releaseKept(tlsLabel);
+      await afterNegotiation;
+      result.tls = report(tlsAttempt);
+      result.certificate = report(skipped('certificate', 'the TLS handshake failed'));
+      result.credssp = report(skipped('credssp', 'the TLS handshake failed'));
+      return;
+    }
+    // CredSSP continues on this connection; otherwise it is closed before the analysis.
+    const credsspRun =
+      selectsCredssp(probe) && options.extraStages?.credssp
+        ? options.extraStages.credssp(handshake.socket, probe, timeoutMs, now)
+        : undefined;
+    if (!credsspRun) {
+      // The TLS socket first: closing the raw one under it crashes Node 20's TLSWrap (SIGSEGV).
+      handshake.socket.destroy();
+      releaseKept(tlsLabel);
+    }
+    const { analyseCertificates } = await certificateStage;
+    const certificateStarted = performance.now();
+    let certificateAttempt: Attempt<CertificateObservation>;
+    try {
+      const observation = analyseCertificates(tlsObservation.chainDer, probeTarget.expectedName, now());
+      const leaf = observation.chain[0];
+      certificateAttempt = {
+        stage: 'certificate',
+        status: leaf ? 'ok' : 'failed',
+        ...(leaf ? {} : { reason: 'protocol-error' as const }),
+        observation,
+        ms: elapsed(certificateStarted),
+        summary: leaf
+          ? `${leaf.subject}, valid until ${leaf.notAfter.slice(0, 10)}`
+          : 'the server sent no certificate',
+      };
+    } catch (error) {
+      certificateAttempt = {
+        stage: 'certificate',
+        status: 'failed',
+        reason: 'protocol-error',
+        error: { code: 'BAD_CERTIFICATE', message: (error as Error).message },
+        ms: elapsed(certificateStarted),
+        summary: `the certificate could not be parsed: ${(error as Error).message}`,
+      };
+    }
+    const credsspAttempt: Attempt<never> = credsspRun
+      ? ((await credsspRun) as Attempt<never>)
+      : skipped(
+          'credssp',
+          selectsCredssp(probe) ? 'CredSSP probing is not available' : 'the server did not select CredSSP',
+        );
+    handshake.socket.destroy();
+    releaseKept(tlsLabel);
+    await afterNegotiation;
+    result.tls = report(tlsAttempt);
+    result.certificate = report(certificateAttempt);
+    result.credssp = report(credsspAttempt);
+  })();
+
+  // 7. Standard RDP Security, when the server accepts it, on the RDP-only connection.
+  const rdpWork = (async () => {
+    const probe = await probeOf('rdp');
+    const conversation = conversations.get('rdp')?.conversation;
+    if (!conversation) {
+      await afterNegotiation;
+      result.rdpSecurity = report(
+        skipped('rdp-security', 'the server does not accept Standard RDP Security'),
+      );
+      return;
+    }
+    if (options.extraStages?.rdpSecurity) {
+      const attempt = await options.extraStages.rdpSecurity(conversation, probe, timeoutMs);
+      await afterNegotiation;
+      result.rdpSecurity = report(attempt as Attempt<never>);
+    } else {
+      await afterNegotiation;
+      result.rdpSecurity = report(skipped('rdp-security', 'Standard RDP Security probing is not available'));
+    }
+    releaseKept('rdp');
+  })();
+
   const probes = await Promise.all(probeRuns);
   const postureLabel = await postureLabelRun;
   // Stability samples: the posture's own connects when it runs (tens of them, each admitted only
@@ -346,14 +491,6 @@ export async function runProbe(
       sample(connect);
     }
   }
-  const releaseKept = (label: string) => {
-    const kept = conversations.get(label);
-    if (!kept) return;
-    kept.conversation.close();
-    kept.release();
-    conversations.delete(label);
-  };
-
   result.dns = report(dnsAttempt(resolved.observation, await reverseNames, dnsStarted, tcpStarted));
   const tcpObservation: TcpObservation = {
     port: target.port,
@@ -380,103 +517,7 @@ export async function runProbe(
     ms: elapsed(negotiationStarted),
     summary: negotiationSummary(probes),
   });
-
-  // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
-  const tlsLabel = ['modern', 'hybrid-ex', 'ssl'].find((label) => conversations.has(label));
-  matrix.answered = true;
-  if (tlsLabel) matrix.tlsLabel = tlsLabel;
-  const tlsWork = (async () => {
-    if (!tlsLabel) {
-      const because = anyAnswer ? 'the server selected no TLS-based protocol' : 'negotiation failed';
-      result.tls = report(skipped<TlsObservation>('tls', because));
-      result.certificate = report(skipped<CertificateObservation>('certificate', 'no TLS handshake'));
-      result.credssp = report(skipped('credssp', because));
-      return;
-    }
-    const conversation = conversations.get(tlsLabel)!.conversation;
-    const probe = probes.find((entry) => entry.label === tlsLabel)!;
-    const handshake = await handshakeTls(conversation.detach(), {
-      timeoutMs,
-      underProtocol: probe.selectedName ?? 'SSL',
-      alertName: options.alertName ?? ((code) => `alert ${code}`),
-      ...(isHostName(target.host) ? { servername: target.host } : {}),
-    });
-    const tlsObservation = handshake.observation;
-    result.tls = report({
-      stage: 'tls',
-      status: tlsObservation.outcome === 'established' ? 'ok' : 'failed',
-      ...(tlsObservation.outcome === 'established' ? {} : { reason: tlsReason(tlsObservation) }),
-      ...(tlsObservation.error ? { error: tlsObservation.error } : {}),
-      observation: tlsObservation,
-      ms: tlsObservation.ms,
-      summary: tlsSummary(tlsObservation),
-    });
-    if (tlsObservation.outcome !== 'established' || !handshake.socket) {
-      releaseKept(tlsLabel);
-      result.certificate = report(skipped('certificate', 'the TLS handshake failed'));
-      result.credssp = report(skipped('credssp', 'the TLS handshake failed'));
-      return;
-    }
-    const { analyseCertificates } = await certificateStage;
-    const certificateStarted = performance.now();
-    try {
-      const observation = analyseCertificates(tlsObservation.chainDer, probeTarget.expectedName, now());
-      const leaf = observation.chain[0];
-      result.certificate = report({
-        stage: 'certificate',
-        status: leaf ? 'ok' : 'failed',
-        ...(leaf ? {} : { reason: 'protocol-error' as const }),
-        observation,
-        ms: elapsed(certificateStarted),
-        summary: leaf
-          ? `${leaf.subject}, valid until ${leaf.notAfter.slice(0, 10)}`
-          : 'the server sent no certificate',
-      });
-    } catch (error) {
-      result.certificate = report({
-        stage: 'certificate',
-        status: 'failed',
-        reason: 'protocol-error',
-        error: { code: 'BAD_CERTIFICATE', message: (error as Error).message },
-        ms: elapsed(certificateStarted),
-        summary: `the certificate could not be parsed: ${(error as Error).message}`,
-      });
-    }
-    if (selectsCredssp(probe) && options.extraStages?.credssp) {
-      result.credssp = report(
-        (await options.extraStages.credssp(handshake.socket, probe, timeoutMs, now)) as Attempt<never>,
-      );
-    } else {
-      result.credssp = report(
-        skipped(
-          'credssp',
-          selectsCredssp(probe) ? 'CredSSP probing is not available' : 'the server did not select CredSSP',
-        ),
-      );
-    }
-    handshake.socket.destroy();
-    releaseKept(tlsLabel);
-  })();
-
-  // 7. Standard RDP Security, when the server accepts it, on the RDP-only connection.
-  const rdpWork = (async () => {
-    const conversation = conversations.get('rdp')?.conversation;
-    const probe = probes.find((entry) => entry.label === 'rdp')!;
-    if (!conversation) {
-      result.rdpSecurity = report(
-        skipped('rdp-security', 'the server does not accept Standard RDP Security'),
-      );
-      return;
-    }
-    if (options.extraStages?.rdpSecurity) {
-      result.rdpSecurity = report(
-        (await options.extraStages.rdpSecurity(conversation, probe, timeoutMs)) as Attempt<never>,
-      );
-    } else {
-      result.rdpSecurity = report(skipped('rdp-security', 'Standard RDP Security probing is not available'));
-    }
-    releaseKept('rdp');
-  })();
+  negotiationReported();
 
   await Promise.all([tlsWork, rdpWork, postureWork]);
   for (const label of [...conversations.keys()]) releaseKept(label);
