@@ -65,19 +65,29 @@ export function readCodeCache(file: string): Buffer | undefined {
   }
 }
 
+/** Caches of other bundles or Node versions are removed once unused this long (another install may still use them). */
+export const STALE_CACHE_MS = 30 * 24 * 3600 * 1000;
+
 /**
- * Writes the cache atomically (parallel runs of a fleet scan may race) and removes the caches of
- * other bundles or Node versions, which can never be used again.
+ * Writes the cache atomically (parallel runs of a fleet scan may race) and removes old caches of
+ * other bundles or Node versions.
  */
-export function writeCodeCache(directory: string, bundleHash: string, fileName: string, data: Buffer): void {
+export function writeCodeCache(
+  directory: string,
+  bundleHash: string,
+  fileName: string,
+  data: Buffer,
+  now = Date.now(),
+): void {
   try {
     const temporary = join(directory, `.${fileName}.${process.pid}.tmp`);
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, join(directory, fileName));
     const current = cachePrefix(bundleHash);
     for (const entry of readdirSync(directory)) {
-      if (entry.endsWith('.v8cache') && !entry.startsWith(current))
-        rmSync(join(directory, entry), { force: true });
+      if (!entry.endsWith('.v8cache') || entry.startsWith(current)) continue;
+      const path = join(directory, entry);
+      if (now - statSync(path).mtimeMs > STALE_CACHE_MS) rmSync(path, { force: true });
     }
   } catch {
     // A cache is an optimisation: a read-only home or a full disk must not fail the command.

@@ -20,7 +20,8 @@ declare const RDP_DOCTOR_BUNDLE_HASH: string;
 
 const bundlePath = join(__dirname, RDP_DOCTOR_BUNDLE_FILE);
 // The same wrapper Node gives a CommonJS module, so the bundle runs exactly as if required.
-const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath, 'utf8')}\n})`;
+// Read as Latin-1: the bundle is ASCII (scripts/bundle.mjs checks), and this skips UTF-8 decoding.
+const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath, 'latin1')}\n})`;
 
 let directory = codeCacheDirectory(process.env, process.platform, safeHome());
 if (directory && !preparePrivateDirectory(directory)) directory = undefined;

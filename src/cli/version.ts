@@ -1,12 +1,14 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { readFileSync } from 'node:fs';
 
 function readVersion(): string {
-  // dist/src/cli/version.js and src/cli/version.ts are both three levels below package.json.
+  // dist/src/cli/version.js is three levels below package.json; src/cli/version.ts and the
+  // bundle (dist/bin/cli.js) two. A plain read: createRequire would load Node's module loader.
   for (const path of ['../../../package.json', '../../package.json']) {
     try {
-      const pkg = require(path) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'rdp-doctor' && pkg.version) return pkg.version;
     } catch {
       // try the next layout

@@ -13,7 +13,7 @@ import {
   selectsCredssp,
   selectsTls,
 } from './stages/negotiation.js';
-import { handshakeTls } from './stages/tls.js';
+import { handshakeTls, loadTls } from './stages/tls.js';
 import { type ClientHelloProfile, postureSummary, probeTlsPosture } from './stages/tls-posture.js';
 import type {
   Attempt,
@@ -88,6 +88,9 @@ export interface ExtraStages {
 /** The TLS posture's time budget, in per-step timeouts. */
 export const POSTURE_BUDGET_STEPS = 2;
 
+/** Requests whose connection the TLS handshake may continue on, the best first (as a real client). */
+const HANDSHAKE_LABELS: readonly string[] = ['modern', 'hybrid-ex', 'ssl'];
+
 /** Requests the TLS posture may run under, the first the server answers with TLS. */
 const POSTURE_REQUEST_LABELS = ['ssl', 'modern', 'hybrid-ex', 'hybrid'] as const;
 
@@ -155,7 +158,7 @@ export async function runProbe(
 
   // 2. TCP: every address, the first that connects is kept for the negotiation.
   const tcpStarted = performance.now();
-  const connections = await Promise.all(
+  const connecting = Promise.all(
     addresses.map(async ({ address, family }) => {
       // Counted until the server answers on it, like every connection (see MAX_CONNECTS_IN_FLIGHT).
       const admitted = await admission.acquire();
@@ -163,6 +166,9 @@ export async function runProbe(
       return { address, family, result, admitted };
     }),
   );
+  // Loads while the first connections are on their way (see loadTls).
+  loadTls().catch(() => {});
+  const connections = await connecting;
   const perAddress: TcpAddressResult[] = connections.map(({ address, family, result: connect }) =>
     connect.kind === 'connected'
       ? { address, family, outcome: 'connected', connectMs: Math.round(connect.ms) }
@@ -199,8 +205,19 @@ export async function runProbe(
   // 3. Negotiation matrix (the kept connection carries the modern request) + stability samples.
   const negotiationStarted = performance.now();
   const keptSlot = await limiter.acquire();
+  /** Negotiated TLS connections no stage continues on carry posture hellos instead of new ones. */
+  const wantSpares = options.tlsPosture !== false;
+  /** Set once the handshake's connection is chosen: the other TLS-selecting ones are spares. */
+  const matrix: { chosen: boolean; tlsLabel?: string } = { chosen: false };
   /** Connections kept open for later stages, each holding its slot of the per-host cap. */
   const conversations = new Map<string, { conversation: Conversation; release: () => void }>();
+  const releaseKept = (label: string) => {
+    const kept = conversations.get(label);
+    if (!kept) return;
+    kept.conversation.close();
+    kept.release();
+    conversations.delete(label);
+  };
   const probeOne = async (request: NegotiationRequest): Promise<NegotiationProbe> => {
     let conversation: Conversation;
     let release: () => void;
@@ -210,9 +227,10 @@ export async function runProbe(
       release = keptSlot;
       admitted = kept.admitted;
     } else {
-      // Urgent: the TLS handshake may wait on this answer (see handshakeLabelRun).
-      release = await limiter.acquire(true);
-      admitted = await admission.acquire(true);
+      // Not urgent: the posture's chains (which decide how long a diagnosis takes) go first;
+      // these answers only fill the report, or pick the handshake when the modern one fails.
+      release = await limiter.acquire();
+      admitted = await admission.acquire();
       const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
       if (connect.kind === 'failed') {
         admitted();
@@ -236,10 +254,12 @@ export async function runProbe(
     const answer = await conversation.readFrame(tpktFrameLength, timeoutMs);
     admitted();
     const probe = interpretNegotiationAnswer(request, answer);
-    // Keep connections later stages continue on; close the rest (and free the slot).
+    // Keep connections later stages continue on (the handshake, Standard RDP Security, and as
+    // spares, the posture's hellos); close the rest (and free the slot).
     const keep =
-      ((request.label === 'modern' || request.label === 'ssl' || request.label === 'hybrid-ex') &&
-        selectsTls(probe)) ||
+      (request.label !== 'rdp' &&
+        selectsTls(probe) &&
+        (wantSpares || (!matrix.chosen && HANDSHAKE_LABELS.includes(request.label)))) ||
       (request.label === 'rdp' &&
         (probe.outcome === 'selected' || probe.outcome === 'no-negotiation-data') &&
         !selectsTls(probe));
@@ -273,17 +293,17 @@ export async function runProbe(
   // with the first answer), not after the whole matrix, so kept connections do not sit idle on
   // their cap slots while the rest of the matrix and the posture queue behind them.
   const handshakeLabelRun = (async () => {
-    for (const label of ['modern', 'hybrid-ex', 'ssl']) {
+    for (const label of HANDSHAKE_LABELS) {
       await probeOf(label);
       if (conversations.has(label)) return label;
     }
     return undefined;
   })();
-  /** Set once the handshake's connection is chosen: the other TLS-selecting ones are spares. */
-  const matrix: { chosen: boolean; tlsLabel?: string } = { chosen: false };
   void handshakeLabelRun.then((label) => {
     matrix.chosen = true;
     if (label) matrix.tlsLabel = label;
+    // Without a posture, the other TLS connections have no use: free their slots now.
+    if (!wantSpares) for (const other of HANDSHAKE_LABELS) if (other !== label) releaseKept(other);
   });
   // Stages report in the order a client meets them, whenever their work ran.
   let negotiationReported: () => void = () => {};
@@ -359,14 +379,6 @@ export async function runProbe(
       summary: postureSummary(observation),
     });
   })();
-
-  const releaseKept = (label: string) => {
-    const kept = conversations.get(label);
-    if (!kept) return;
-    kept.conversation.close();
-    kept.release();
-    conversations.delete(label);
-  };
 
   // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
   const tlsWork = (async () => {

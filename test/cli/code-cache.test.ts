@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -7,6 +16,7 @@ import {
   codeCacheDirectory,
   codeCacheFileName,
   preparePrivateDirectory,
+  STALE_CACHE_MS,
   writeCodeCache,
 } from '../../src/cli/code-cache.js';
 
@@ -72,14 +82,23 @@ describe('code cache safety', () => {
     assert.equal(preparePrivateDirectory(file), false);
   });
 
-  test('writing keeps only the current bundle and Node version, and never throws', () => {
+  test('writing removes old caches of other bundles, keeps recent ones, and never throws', () => {
     const directory = join(scratch, 'cache');
     preparePrivateDirectory(directory);
-    writeFileSync(join(directory, 'ffffffffffffffff-node18.0.0-x64-diagnose.v8cache'), 'old');
+    const old = join(directory, 'ffffffffffffffff-node18.0.0-x64-diagnose.v8cache');
+    const recent = join(directory, 'eeeeeeeeeeeeeeee-node20.0.0-x64-diagnose.v8cache');
+    writeFileSync(old, 'old');
+    writeFileSync(recent, 'another install, in use');
+    const longAgo = new Date(Date.now() - STALE_CACHE_MS - 60_000);
+    utimesSync(old, longAgo, longAgo);
     writeFileSync(join(directory, 'unrelated.txt'), 'keep');
     const current = codeCacheFileName('0123456789abcdef', 'diagnose');
     writeCodeCache(directory, '0123456789abcdef', current, Buffer.from('new'));
-    assert.deepEqual(readdirSync(directory).sort(), [current, 'unrelated.txt'].sort());
+    assert.deepEqual(
+      readdirSync(directory).sort(),
+      [current, 'eeeeeeeeeeeeeeee-node20.0.0-x64-diagnose.v8cache', 'unrelated.txt'].sort(),
+    );
+    assert.equal(readFileSync(join(directory, current), 'utf8'), 'new');
     // A directory that vanished: silently nothing.
     writeCodeCache(join(scratch, 'missing', 'dir'), '0123456789abcdef', current, Buffer.from('x'));
     assert.equal(existsSync(join(scratch, 'missing')), false);

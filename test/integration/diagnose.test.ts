@@ -125,6 +125,15 @@ describe(
       );
       // FreeRDP claims Windows 7 / 2008 R2, a release past its end of support.
       expectFindings(diagnosis, ['os-end-of-life']);
+      // Every request answered with a TLS-based protocol, but the handshake's, carries a posture
+      // hello instead of a new connection (here HYBRID_EX's, HYBRID's and, if allowed, SSL's).
+      const tlsAnswers = diagnosis.observations.negotiation!.observation!.probes.filter(
+        (probe) => probe.outcome === 'selected' && probe.selectedProtocol !== 0,
+      );
+      assert.ok(tlsAnswers.length >= 3, `${tlsAnswers.length} TLS answers`);
+      const posture = diagnosis.observations.tlsPosture!.observation!;
+      assert.equal(posture.connectionsReused, tlsAnswers.length - 1);
+      assert.equal(posture.connectionsOpened! + posture.connectionsReused!, posture.hellosSent);
     });
 
     it('an NLA server whose clock is an hour behind raises clock-skew', async () => {

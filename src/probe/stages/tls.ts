@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { normaliseNetworkError } from '../net-errors.js';
 import type { TlsAlertInfo, TlsObservation } from '../types.js';
 
@@ -48,7 +48,18 @@ export function peerChainDer(socket: tls.TLSSocket): string[] {
   return chain;
 }
 
-export function handshakeTls(
+let tlsModule: Promise<typeof import('node:tls')> | undefined;
+
+/**
+ * Node's TLS module (with its crypto) takes ~3 ms to load: the probe starts loading it once its
+ * first connection is on its way, instead of before it.
+ */
+export function loadTls(): Promise<typeof import('node:tls')> {
+  tlsModule ??= import('node:tls');
+  return tlsModule;
+}
+
+export async function handshakeTls(
   raw: net.Socket,
   options: {
     servername?: string;
@@ -57,6 +68,7 @@ export function handshakeTls(
     alertName: (code: number) => string;
   },
 ): Promise<TlsHandshakeResult> {
+  const tls = await loadTls();
   const started = performance.now();
   const bytesBefore = raw.bytesRead;
   return new Promise((resolve) => {
