@@ -65,7 +65,19 @@ function tls12Only(mac: string): boolean {
  * Every IANA suite that can be negotiated in `version` (signalling values excluded), strongest
  * first: a server that follows the client's order then shows the order a good client would see.
  */
+const suitesByVersion = new Map<number, readonly number[]>();
+
 export function suitesForVersion(version: number): number[] {
+  // Asked for each hello of a peel: computed once per version (a copy, callers may change it).
+  let suites = suitesByVersion.get(version);
+  if (suites === undefined) {
+    suites = computeSuitesForVersion(version);
+    suitesByVersion.set(version, suites);
+  }
+  return [...suites];
+}
+
+function computeSuitesForVersion(version: number): number[] {
   const usable = CIPHER_SUITES.filter((suite) => {
     if (suite.signaling) return false;
     if (version >= TlsVersion.TLS_1_3) return suite.tls13;
