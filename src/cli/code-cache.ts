@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, posix, win32 } from 'node:path';
+import zlib from 'node:zlib';
 
 /**
  * V8's code cache for the CLI bundle, kept by the launcher (src/cli/launch.ts) because Node 20 has
@@ -18,6 +19,7 @@ export function codeCacheDirectory(
   platform: NodeJS.Platform,
   home: string,
 ): string | undefined {
+  if (!codeCacheSupported()) return undefined;
   const path = platform === 'win32' ? win32 : posix;
   const setting = env.RDP_DOCTOR_CODE_CACHE?.trim();
   if (setting && /^(0|off|false|no)$/i.test(setting)) return undefined;
@@ -57,9 +59,45 @@ export function preparePrivateDirectory(directory: string): boolean {
   }
 }
 
+/**
+ * V8 checks a code cache's version, flags and length, but release builds skip its checksum: a
+ * damaged file could crash V8 itself. So each file carries our own: "RDC1", the CRC-32 and the
+ * length of the payload, then V8's data. zlib.crc32 came with Node 20.15; older Node 20 releases
+ * keep no cache rather than one they cannot check.
+ */
+const MAGIC = 0x31434452; // "RDC1" read as a little-endian u32
+const HEADER_SIZE = 12;
+const crc32: ((data: Uint8Array) => number) | undefined =
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
+    ? (zlib as unknown as { crc32: (data: Uint8Array) => number }).crc32
+    : undefined;
+
+/** Whether this Node can check a cache file (see MAGIC). */
+export function codeCacheSupported(): boolean {
+  return crc32 !== undefined;
+}
+
+export function encodeCodeCacheFile(data: Uint8Array): Buffer {
+  const file = Buffer.alloc(HEADER_SIZE + data.length);
+  file.writeUInt32LE(MAGIC, 0);
+  file.writeUInt32LE(crc32!(data), 4);
+  file.writeUInt32LE(data.length, 8);
+  file.set(data, HEADER_SIZE);
+  return file;
+}
+
+/** V8's data from a cache file, or undefined when the file is not one of ours or is damaged. */
+export function decodeCodeCacheFile(file: Buffer): Buffer | undefined {
+  if (!crc32 || file.length < HEADER_SIZE || file.readUInt32LE(0) !== MAGIC) return undefined;
+  const length = file.readUInt32LE(8);
+  if (length !== file.length - HEADER_SIZE) return undefined;
+  const data = file.subarray(HEADER_SIZE);
+  return crc32(data) === file.readUInt32LE(4) ? data : undefined;
+}
+
 export function readCodeCache(file: string): Buffer | undefined {
   try {
-    return readFileSync(file);
+    return decodeCodeCacheFile(readFileSync(file));
   } catch {
     return undefined;
   }
@@ -81,7 +119,7 @@ export function writeCodeCache(
 ): void {
   try {
     const temporary = join(directory, `.${fileName}.${process.pid}.tmp`);
-    writeFileSync(temporary, data, { mode: 0o600 });
+    writeFileSync(temporary, encodeCodeCacheFile(data), { mode: 0o600 });
     renameSync(temporary, join(directory, fileName));
     const current = cachePrefix(bundleHash);
     for (const entry of readdirSync(directory)) {

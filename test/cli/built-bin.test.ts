@@ -98,6 +98,16 @@ describe('the built CLI (dist/bin)', () => {
     assert.ok(statSync(file).size > 10_000);
     assert.notDeepEqual(readFileSync(file).subarray(0, 64), Buffer.alloc(64, 0x5a));
 
+    // One flipped bit inside V8's data, which V8 would run: refused by our checksum, replaced.
+    const good = readFileSync(file);
+    const damaged = Buffer.from(good);
+    damaged[Math.floor(damaged.length / 2)] ^= 0x10;
+    writeFileSync(file, damaged);
+    const fourth = runBin(['explain', '0x904', '--json'], directory);
+    assert.equal(fourth.code, 0, fourth.stderr);
+    assert.equal(fourth.stdout, first.stdout);
+    assert.notDeepEqual(readFileSync(file), damaged);
+
     // Bad input (exit 2) writes no cache; switched off, nothing is written.
     const other = join(scratch, 'code-cache-bad-input');
     assert.equal(runBin(['diagnose', 'host:99999'], other).code, 2);

@@ -15,6 +15,8 @@ import { after, describe, test } from 'node:test';
 import {
   codeCacheDirectory,
   codeCacheFileName,
+  decodeCodeCacheFile,
+  encodeCodeCacheFile,
   preparePrivateDirectory,
   STALE_CACHE_MS,
   writeCodeCache,
@@ -98,9 +100,31 @@ describe('code cache safety', () => {
       readdirSync(directory).sort(),
       [current, 'eeeeeeeeeeeeeeee-node20.0.0-x64-diagnose.v8cache', 'unrelated.txt'].sort(),
     );
-    assert.equal(readFileSync(join(directory, current), 'utf8'), 'new');
+    assert.equal(decodeCodeCacheFile(readFileSync(join(directory, current)))?.toString(), 'new');
     // A directory that vanished: silently nothing.
     writeCodeCache(join(scratch, 'missing', 'dir'), '0123456789abcdef', current, Buffer.from('x'));
     assert.equal(existsSync(join(scratch, 'missing')), false);
+  });
+});
+
+describe('code cache file', () => {
+  const payload = Buffer.from(Array.from({ length: 1000 }, (_, index) => (index * 7) & 0xff));
+
+  test("round-trips V8's data", () => {
+    assert.deepEqual(decodeCodeCacheFile(encodeCodeCacheFile(payload)), payload);
+    assert.deepEqual(decodeCodeCacheFile(encodeCodeCacheFile(Buffer.alloc(0))), Buffer.alloc(0));
+  });
+
+  test('refuses damage V8 itself would not notice (release builds skip its checksum)', () => {
+    const file = encodeCodeCacheFile(payload);
+    for (const offset of [0, 4, 8, 12, 500, file.length - 1]) {
+      const damaged = Buffer.from(file);
+      damaged[offset] ^= 0x01;
+      assert.equal(decodeCodeCacheFile(damaged), undefined, `a flipped bit at ${offset} was accepted`);
+    }
+    assert.equal(decodeCodeCacheFile(file.subarray(0, file.length - 1)), undefined, 'truncated');
+    assert.equal(decodeCodeCacheFile(Buffer.concat([file, Buffer.of(0)])), undefined, 'extended');
+    assert.equal(decodeCodeCacheFile(Buffer.alloc(0)), undefined, 'empty');
+    assert.equal(decodeCodeCacheFile(payload), undefined, 'raw V8 data without our header');
   });
 });
