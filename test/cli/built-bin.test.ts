@@ -101,7 +101,7 @@ describe('the built CLI (dist/bin)', () => {
     // One flipped bit inside V8's data, which V8 would run: refused by our checksum, replaced.
     const good = readFileSync(file);
     const damaged = Buffer.from(good);
-    damaged[Math.floor(damaged.length / 2)] ^= 0x10;
+    damaged[Math.floor(damaged.length / 2)]! ^= 0x10;
     writeFileSync(file, damaged);
     const fourth = runBin(['explain', '0x904', '--json'], directory);
     assert.equal(fourth.code, 0, fourth.stderr);

@@ -119,7 +119,7 @@ describe('code cache file', () => {
     const file = encodeCodeCacheFile(payload);
     for (const offset of [0, 4, 8, 12, 500, file.length - 1]) {
       const damaged = Buffer.from(file);
-      damaged[offset] ^= 0x01;
+      damaged[offset]! ^= 0x01;
       assert.equal(decodeCodeCacheFile(damaged), undefined, `a flipped bit at ${offset} was accepted`);
     }
     assert.equal(decodeCodeCacheFile(file.subarray(0, file.length - 1)), undefined, 'truncated');
