@@ -482,13 +482,15 @@ export async function runProbe(
     }
     if (options.extraStages?.rdpSecurity) {
       const attempt = await options.extraStages.rdpSecurity(conversation, probe, timeoutMs);
+      // Done with the connection: free its slot now, not when the report's turn comes.
+      releaseKept('rdp');
       await afterNegotiation;
       result.rdpSecurity = report(attempt as Attempt<never>);
     } else {
+      releaseKept('rdp');
       await afterNegotiation;
       result.rdpSecurity = report(skipped('rdp-security', 'Standard RDP Security probing is not available'));
     }
-    releaseKept('rdp');
   })();
 
   const probes = await Promise.all(probeRuns);

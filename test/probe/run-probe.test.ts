@@ -15,6 +15,8 @@ import { decodeConnectionRequest, encodeConnectionConfirm } from '../../src/wire
  */
 class HoldingServer {
   readonly seenBeforeHeldAnswer = { clientHello: false, mcsConnectInitial: false };
+  /** The SSL-only request's connection, which no stage continues on when there is no posture. */
+  sslOnlyClosedBeforeHeldAnswer = false;
   private heldAnswered = false;
   private releaseHeld: (() => void) | undefined;
   private readonly server = net.createServer((socket) => this.serve(socket));
@@ -86,6 +88,11 @@ class HoldingServer {
           if (!socket.destroyed) confirm(undefined);
         };
         if (this.allSeen()) this.releaseHeld();
+      } else if (requested === Protocol.SSL) {
+        socket.once('close', () => {
+          if (!this.heldAnswered) this.sslOnlyClosedBeforeHeldAnswer = true;
+        });
+        confirm(Protocol.SSL);
       } else if (requested & Protocol.SSL) {
         confirm(Protocol.SSL);
       } else if (requested === Protocol.RDP) {
@@ -114,6 +121,8 @@ describe('runProbe scheduling', () => {
       },
     );
     assert.deepEqual(server.seenBeforeHeldAnswer, { clientHello: true, mcsConnectInitial: true });
+    // Without a TLS posture, a TLS connection no stage continues on is closed, not kept open.
+    assert.equal(server.sslOnlyClosedBeforeHeldAnswer, true);
     // The held request was still answered and reported.
     const hybridEx = observations.negotiation?.observation?.probes.find(
       (probe) => probe.label === 'hybrid-ex',
