@@ -5,7 +5,7 @@
  *
  * Starts the testbed servers on loopback (a default xrdp, a TLS 1.0-only xrdp, a FreeRDP shadow
  * server with NLA; xrdp as Debian ships it: a process per connection, LogLevel=INFO), then for each server runs `rdp-doctor diagnose`, `sslscan --rdp` and nmap's
- * `rdp-enum-encryption,rdp-ntlm-info` in alternation, 5 rounds by default (BENCH_ROUNDS), and
+ * `rdp-enum-encryption,rdp-ntlm-info` in alternation, 7 rounds by default (BENCH_ROUNDS), and
  * reports medians as ratios (ours / peer). Connections and ClientHellos are counted on the wire:
  * one loopback capture (tshark) runs for the whole bench and is parsed afterwards with rdp-doctor's
  * own pcap reader, attributing each connection to the run whose time window it starts in.
@@ -35,7 +35,7 @@ import { makeWorkDir, removeDir } from '../test/testbed/process.js';
  * xrdp about 7 ms per connection and would favour whichever tool opens fewer).
  */
 const SHIPPED_XRDP = { fork: true, logLevel: 'INFO' } as const;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CLI = join(import.meta.dirname, '..', 'dist', 'bin', 'rdp-doctor.js');
 
 interface ToolRun {

@@ -51,16 +51,46 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * The lab's certificate maker (src/lab/certificates.ts) pulls in an X.509 and ASN.1 stack of
+ * ~500 KB that only `lab` and `demo` use. It is its own bundle, required on use, so the main
+ * bundle every command compiles (and whose code cache it reads) is 40% smaller.
+ */
+const labCertificatesFile = 'lab-certificates.js';
+const separateLabCertificates = {
+  name: 'separate-lab-certificates',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/certificates\.js$/ }, (args) =>
+      /[\\/]src[\\/]lab[\\/]/.test(args.importer)
+        ? { path: `./${labCertificatesFile}`, external: true }
+        : undefined,
+    );
+  },
+};
+
 const bundleFile = 'cli.js';
 await build({
   ...common,
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, separateLabCertificates],
   entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
   outfile: join(outdir, bundleFile),
   // src/cli/version.ts finds package.json from its own URL.
   define: { 'import.meta.url': '__rdpDoctorBundleUrl' },
-  banner: { js: "var __rdpDoctorBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The CommonJS module wrapper is written into the file, so the launcher compiles it as read
+  // (no second 1.2 MB string to build, flatten and collect at every start).
+  banner: {
+    js:
+      '(function (exports, require, module, __filename, __dirname) {"use strict";' +
+      "var __rdpDoctorBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
+  footer: { js: '})' },
 });
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'lab', 'certificates.ts')],
+  outfile: join(outdir, labCertificatesFile),
+});
+
 const bundleBytes = readFileSync(join(outdir, bundleFile));
 // The launcher reads the bundle as Latin-1, which is only right for ASCII.
 const nonAscii = bundleBytes.findIndex((byte) => byte > 0x7f);

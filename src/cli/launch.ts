@@ -19,9 +19,10 @@ declare const RDP_DOCTOR_BUNDLE_FILE: string;
 declare const RDP_DOCTOR_BUNDLE_HASH: string;
 
 const bundlePath = join(__dirname, RDP_DOCTOR_BUNDLE_FILE);
-// The same wrapper Node gives a CommonJS module, so the bundle runs exactly as if required.
-// Read as Latin-1: the bundle is ASCII (scripts/bundle.mjs checks), and this skips UTF-8 decoding.
-const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath, 'latin1')}\n})`;
+// The bundle is one function expression with Node's CommonJS module wrapper (scripts/bundle.mjs
+// writes it), so it runs exactly as if required. Read as Latin-1: it is ASCII (the build checks),
+// and this skips UTF-8 decoding.
+const source = readFileSync(bundlePath, 'latin1');
 
 let directory = codeCacheDirectory(process.env, process.platform, safeHome());
 if (directory && !preparePrivateDirectory(directory)) directory = undefined;

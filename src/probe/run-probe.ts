@@ -124,10 +124,6 @@ export async function runProbe(
     expectedName: options.expectedName ?? target.host,
   };
   const startedAt = now().toISOString();
-  // The X.509 parser (an ASN.1 library) is the largest code the probe runs: its loading starts
-  // now and overlaps the network round trips instead of delaying the first connection.
-  const certificateStage = import('./stages/certificate.js');
-  certificateStage.catch(() => {});
   const limiter = new Limiter(MAX_CONNECTIONS_PER_HOST, URGENT_RESERVED_SLOTS);
   const admission = new Limiter(MAX_CONNECTS_IN_FLIGHT);
   const report = <O>(attempt: Attempt<O>): Attempt<O> => {
@@ -166,8 +162,16 @@ export async function runProbe(
       return { address, family, result, admitted };
     }),
   );
-  // Loads while the first connections are on their way (see loadTls).
-  loadTls().catch(() => {});
+  // Node's TLS and crypto modules and the certificate analysis load while the first connections
+  // are on their way, not before them (see loadTls): setImmediate runs after the microtasks that
+  // issue the connects.
+  const certificateStage = new Promise<typeof import('./stages/certificate.js')>((resolve, reject) =>
+    setImmediate(() => {
+      loadTls().catch(() => {});
+      import('./stages/certificate.js').then(resolve, reject);
+    }),
+  );
+  certificateStage.catch(() => {});
   const connections = await connecting;
   const perAddress: TcpAddressResult[] = connections.map(({ address, family, result: connect }) =>
     connect.kind === 'connected'

@@ -33,6 +33,15 @@ function runBin(args: string[], codeCache = defaultCache, env: NodeJS.ProcessEnv
 }
 
 describe('the built CLI (dist/bin)', () => {
+  test('the bundle is one strict-mode CommonJS function, as the launcher expects', () => {
+    const bundle = readFileSync(join(root, 'dist', 'bin', 'cli.js'), 'latin1');
+    assert.ok(
+      bundle.startsWith('(function (exports, require, module, __filename, __dirname) {"use strict";'),
+      bundle.slice(0, 80),
+    );
+    assert.equal(/[^\x00-\x7f]/.test(bundle), false, 'the launcher reads it as Latin-1: ASCII only');
+  });
+
   test('--version prints the package version', () => {
     const run = runBin(['--version']);
     assert.equal(run.code, 0);

@@ -38,7 +38,10 @@ test('an X.509 chain in Server Security Data: chain length, permanence and the l
   ] as const) {
     const made = await labCertificate(profile, ['rdp.example']);
     const der = new Uint8Array(new X509Certificate(made.certificatePem).raw);
-    const observation = interpretConnectResponse({ kind: 'pdu', bytes: responseWithChain([der]), ms: 3 });
+    const observation = interpretConnectResponse(
+      { kind: 'pdu', bytes: responseWithChain([der]), ms: 3 },
+      X509Certificate,
+    );
     assert.equal(observation.outcome, 'connect-response');
     assert.deepEqual(observation.serverCertificate, {
       type: 'x509',
@@ -50,11 +53,14 @@ test('an X.509 chain in Server Security Data: chain length, permanence and the l
 });
 
 test('an X.509 chain whose leaf is not a certificate: reported without a key size, no crash', () => {
-  const observation = interpretConnectResponse({
-    kind: 'pdu',
-    bytes: responseWithChain([new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00])]),
-    ms: 3,
-  });
+  const observation = interpretConnectResponse(
+    {
+      kind: 'pdu',
+      bytes: responseWithChain([new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00])]),
+      ms: 3,
+    },
+    X509Certificate,
+  );
   assert.equal(observation.outcome, 'connect-response');
   assert.deepEqual(observation.serverCertificate, { type: 'x509', chainLength: 1, permanent: true });
 });

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { DecodeError } from '../../wire/errors.js';
 import {
   type ClientData,
@@ -63,8 +63,14 @@ export function buildConnectInitial(selectedProtocol: number): Uint8Array {
   return encodeClientConnectInitial(clientData);
 }
 
-/** Pure: the Connect-Response (or its absence) as an observation. */
-export function interpretConnectResponse(answer: ReadResult): RdpSecurityObservation {
+/**
+ * Pure: the Connect-Response (or its absence) as an observation. An X.509 server certificate's
+ * key size is read with `x509` (Node's parser, passed in so node:crypto loads only when needed).
+ */
+export function interpretConnectResponse(
+  answer: ReadResult,
+  x509?: typeof X509Certificate,
+): RdpSecurityObservation {
   const base = { clientEncryptionMethods: OFFERED_ENCRYPTION_METHODS, ms: Math.round(answer.ms) };
   if (answer.kind === 'closed') return { ...base, outcome: 'closed' };
   if (answer.kind === 'reset') return { ...base, outcome: 'reset' };
@@ -95,9 +101,7 @@ export function interpretConnectResponse(answer: ReadResult): RdpSecurityObserva
       let rsaKeyBits: number | undefined;
       try {
         // Only the key size is needed here: Node's parser gives it without loading the ASN.1 library.
-        rsaKeyBits = leaf
-          ? new X509Certificate(leaf).publicKey.asymmetricKeyDetails?.modulusLength
-          : undefined;
+        rsaKeyBits = leaf && x509 ? new x509(leaf).publicKey.asymmetricKeyDetails?.modulusLength : undefined;
       } catch {
         rsaKeyBits = undefined;
       }
@@ -139,7 +143,9 @@ export async function rdpSecurityStage(
 ): Promise<Attempt<RdpSecurityObservation>> {
   conversation.write(buildConnectInitial(probe.selectedProtocol ?? Protocol.RDP));
   const answer = await conversation.readFrame(tpktFrameLength, timeoutMs);
-  const observation = interpretConnectResponse(answer);
+  // Loaded here, not at start-up: node:crypto costs ~2.5 ms before the first connection.
+  const { X509Certificate } = await import('node:crypto');
+  const observation = interpretConnectResponse(answer, X509Certificate);
   const ok = observation.outcome === 'connect-response';
   return {
     stage: 'rdp-security',
