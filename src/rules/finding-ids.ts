@@ -11,6 +11,9 @@ export const DIAGNOSE_FINDING_IDS = [
   'tcp-unreachable',
   'network-unstable',
   'listener-closed-early',
+  'listener-silent',
+  'firewall-rejects',
+  'answers-too-slowly',
   'not-rdp',
   'host-identity-mismatch',
   // negotiation
@@ -21,17 +24,20 @@ export const DIAGNOSE_FINDING_IDS = [
   'tls-cert-missing',
   'negotiation-refused',
   // TLS
+  'tls-not-served',
   'tls-handshake-aborted',
   'tls-handshake-alert',
   'tls-no-common-cipher',
   'tls-legacy-only',
   'tls-legacy-enabled',
   'tls-weak-cipher',
+  'tls-weak-dh-group',
   // certificate
   'tls-cert-expired',
   'tls-cert-not-yet-valid',
   'tls-cert-expiring-soon',
   'tls-cert-self-signed',
+  'tls-cert-private-ca',
   'tls-cert-name-mismatch',
   'tls-cert-weak-key',
   'tls-cert-weak-signature',
@@ -45,6 +51,8 @@ export const DIAGNOSE_FINDING_IDS = [
   'rdp-weak-encryption',
   // client compatibility (TLS posture)
   'client-incompatible',
+  // catch-all: a stage on every client's path failed and no rule above names why
+  'stage-failed',
 ] as const;
 
 /** Raised from the server's own event logs by `analyze` (src/rules/events). */
