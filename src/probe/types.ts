@@ -139,6 +139,8 @@ export interface NegotiationProbe {
   };
   /** For an incomplete answer: how the exchange ended after the partial bytes. */
   readonly endedBy?: 'closed' | 'reset' | 'timeout';
+  /** For a 'timeout' outcome (or endedBy 'timeout'): how far the answer had got. */
+  readonly stall?: StallProgress;
   readonly ms: number;
 }
 
@@ -179,6 +181,8 @@ export interface TlsObservation {
    * hello, which offers TLSv1 through TLSv1.3, so a TLSv1.2-capable server would have chosen 1.2+.
    */
   readonly offeredVersions?: readonly string[];
+  /** For a 'timeout' outcome: how far the server's handshake flight had got. */
+  readonly stall?: StallProgress;
   readonly ms: number;
 }
 
@@ -347,6 +351,8 @@ export interface CredsspObservation {
   /** TSRequest.errorCode (an NTSTATUS / HRESULT) when the server sent one. */
   readonly errorCode?: number;
   readonly ntlm?: NtlmChallengeFacts;
+  /** For a 'timeout' outcome: how far the server's TSRequest had got. */
+  readonly stall?: StallProgress;
   readonly ms: number;
 }
 
@@ -371,6 +377,8 @@ export interface RdpSecurityObservation {
   };
   /** Requested protocols the server's core data echoes back. */
   readonly clientRequestedProtocols?: number;
+  /** For a 'timeout' outcome: how far the MCS Connect Response had got. */
+  readonly stall?: StallProgress;
   readonly ms: number;
 }
 
@@ -396,4 +404,24 @@ export interface ProbeObservations {
   readonly certificate?: Attempt<CertificateObservation>;
   readonly credssp?: Attempt<CredsspObservation>;
   readonly rdpSecurity?: Attempt<RdpSecurityObservation>;
+}
+
+// --- Slow answers ----------------------------------------------------------------------------
+
+/**
+ * How far a server's answer had got when a stage's timeout ran out: set on the observation of a
+ * stage (or negotiation probe) that ended in 'timeout'. A server that sent nothing is silent; one
+ * whose bytes so far are the start of a well-formed answer is slow, which is not the same fault.
+ */
+export interface StallProgress {
+  /** Bytes of the answer received before the timeout. */
+  readonly bytesReceived: number;
+  /** From sending our request to the first byte of the answer (absent when none came). */
+  readonly firstByteMs?: number;
+  /** From sending our request to the last byte received. */
+  readonly lastByteMs?: number;
+  /** The bytes received are a valid prefix of the expected answer (they decode so far). */
+  readonly validSoFar: boolean;
+  /** Bytes the complete answer needs, when its header told us (TPKT length, TLS record length). */
+  readonly expectedBytes?: number;
 }
