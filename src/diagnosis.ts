@@ -29,5 +29,7 @@ export async function diagnose(
     extraStages: { credssp: credsspStage, rdpSecurity: rdpSecurityStage },
   });
   const { judge } = await judging;
-  return judge(observations, version ?? '0.0.0', client);
+  return judge(observations, version ?? '0.0.0', client, {
+    ...(probeOptions.timeoutMs !== undefined ? { timeoutMs: probeOptions.timeoutMs } : {}),
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * The published entry point (dist/bin/rdp-doctor.js, CommonJS): it runs the CLI bundle
- * (dist/bin/cli.js) with V8's code cache, which Node 20 cannot keep for us (see code-cache.ts).
+ * (dist/bin/cli.js) with V8's code cache, which Node 20 cannot keep for us and Node 22 and 24 keep
+ * only in part (see code-cache.ts). The same path runs on every supported Node.
  * scripts/bundle.mjs builds this file and fills in the bundle's name and hash.
  */
 import { readFileSync } from 'node:fs';

@@ -8,6 +8,9 @@ import type { ErrorCodeEntry, ErrorCodeTable } from './error-code.js';
  * Source: Microsoft Learn, IMsTscAxEvents::OnDisconnected
  * (https://learn.microsoft.com/en-us/windows/win32/termserv/imstscaxevents-ondisconnected,
  * MicrosoftDocs/win32 desktop-src/TermServ), read 2025. Confidence: high (every documented value).
+ * `description` is the page's own wording (English, read 2026-12), kept for the codes the diagnose
+ * rules cite; 0x204 and 0x404 as the sibling page words them
+ * (https://learn.microsoft.com/en-us/previous-versions/windows/desktop/rdp/onconnectionterminated).
  * The low byte hints at the class: 0x_04 network, 0x_06 security layer, 0x_07 NLA/CredSSP
  * authentication, 0x_08 mixed (an observation from the table, not documented by Microsoft).
  */
@@ -31,22 +34,36 @@ export const DISCONNECT_REASONS: readonly ErrorCodeEntry[] = [
     meaning: 'Server disconnected the session; not an error by itself (check extended reason).',
     phase: 'session',
   },
-  { value: 0x104, name: 'disconnectReasonDNSLookupFailed', meaning: 'DNS name lookup failed.', phase: 'dns' },
+  {
+    value: 0x104,
+    name: 'disconnectReasonDNSLookupFailed',
+    meaning: 'DNS name lookup failed.',
+    description: 'DNS name lookup failure.',
+    phase: 'dns',
+  },
   { value: 0x106, name: 'disconnectReasonOutOfMemory', meaning: 'Client out of memory.', phase: 'client' },
   {
     value: 0x108,
     name: 'disconnectReasonConnectionTimedOut',
     meaning: 'Connection attempt timed out.',
+    description: 'Connection timed out.',
     phase: 'tcp',
   },
   {
     value: 0x204,
     name: 'disconnectReasonSocketConnectFailed',
     meaning: 'Winsock connect() failed (host unreachable, port closed/filtered, refused).',
+    description: 'Windows Sockets connect failed.',
     phase: 'tcp',
   },
   { value: 0x206, name: 'disconnectReasonOutOfMemory2', meaning: 'Client out of memory.', phase: 'client' },
-  { value: 0x208, name: 'disconnectReasonHostNotFound', meaning: 'Host not found.', phase: 'dns' },
+  {
+    value: 0x208,
+    name: 'disconnectReasonHostNotFound',
+    meaning: 'Host not found.',
+    description: 'Host not found error.',
+    phase: 'dns',
+  },
   {
     value: 0x304,
     name: 'disconnectReasonWinsockSendFailed',
@@ -64,6 +81,7 @@ export const DISCONNECT_REASONS: readonly ErrorCodeEntry[] = [
     value: 0x404,
     name: 'disconnectReasonSocketRecvFailed',
     meaning: 'Winsock recv() failed (connection reset/broken while receiving).',
+    description: 'Windows Sockets recv call failed.',
     phase: 'tcp',
   },
   {
@@ -77,6 +95,7 @@ export const DISCONNECT_REASONS: readonly ErrorCodeEntry[] = [
     value: 0x506,
     name: 'disconnectReasonInvalidEncryption',
     meaning: 'Specified encryption method is invalid.',
+    description: 'The encryption method specified is not valid.',
     phase: 'rdp-security',
   },
   { value: 0x508, name: 'disconnectReasonDNSLookupFailed2', meaning: 'DNS lookup failed.', phase: 'dns' },
@@ -118,6 +137,7 @@ export const DISCONNECT_REASONS: readonly ErrorCodeEntry[] = [
     name: 'disconnectReasonAtClientWinsockFDCLOSE',
     meaning:
       "Socket closed: the client's TCP connection was closed (FD_CLOSE) - peer/server or a middlebox ended the connection.",
+    description: 'Socket closed.',
     phase: 'tcp',
   },
   {

@@ -35,6 +35,8 @@ export interface ErrorCodeEntry {
   readonly aliases?: readonly string[];
   /** What it means, in our own words. */
   readonly meaning: string;
+  /** The source's own wording for the code, verbatim, where it gives one (what a client's message is built from). */
+  readonly description?: string;
   readonly phase: ConnectionPhase;
   /** Set where the entry's source differs from the table's. */
   readonly source?: string;

@@ -48,6 +48,7 @@ export const EXTENDED_DISCONNECT_REASONS: readonly ErrorCodeEntry[] = [
     value: 0x7,
     name: 'exDiscReasonServerDeniedConnection',
     meaning: 'The server denied (refused) the connection.',
+    description: 'The server denied the connection.',
     phase: 'connection-setup',
   },
   {

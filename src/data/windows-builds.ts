@@ -10,7 +10,16 @@
  *
  * Client and server releases share builds (14393 is Windows 10 1607 and Server 2016), so a build is
  * only called out of support when every edition that shares it is: a conservative reading.
+ *
+ * `newestTls`: the newest TLS version Schannel on that build can speak at all, with every update
+ * (enabled or not): "TLS 1.3 is supported starting in Windows 11 and Windows Server 2022; enabling
+ * it on earlier Windows is not safe/supported" (Protocols in TLS/SSL (Schannel SSP),
+ * https://learn.microsoft.com/windows/win32/secauthn/protocols-in-tls-ssl--schannel-ssp- , as
+ * /work/shared/reference/windows-tls-defaults.json records it). TLS 1.1/1.2 reach Server 2008 SP2
+ * only with KB4019276 and Windows 7 / Server 2008 R2 off by default, but both can speak TLS 1.2.
+ * A server that speaks a newer version than its claimed build can is not that build.
  */
+import type { TlsVersionName } from './clients/types.js';
 
 export const WINDOWS_BUILDS_VERSION = '2025-07 (lifecycle dates as published by Microsoft Lifecycle)';
 export const WINDOWS_BUILDS_SOURCE =
@@ -26,6 +35,8 @@ export interface WindowsBuild {
   readonly endOfSupport?: string;
   /** Which edition's date `endOfSupport` is. */
   readonly longestSupportedEdition?: string;
+  /** The newest TLS version this build's Schannel can speak (see the header). */
+  readonly newestTls: TlsVersionName;
   readonly confidence: 'high' | 'medium' | 'low';
 }
 
@@ -37,6 +48,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows Server 2008 SP2 / Vista SP2',
     endOfSupport: '2020-01-14',
     longestSupportedEdition: 'Windows Server 2008 SP2',
+    newestTls: 'TLSv1.2',
     confidence: 'medium',
   },
   {
@@ -46,6 +58,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 7 RTM / Server 2008 R2 RTM',
     endOfSupport: '2013-04-09',
     longestSupportedEdition: 'RTM (no service pack)',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -55,6 +68,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 7 SP1 / Server 2008 R2 SP1',
     endOfSupport: '2020-01-14',
     longestSupportedEdition: 'Windows Server 2008 R2 SP1',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -64,6 +78,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 8 / Server 2012',
     endOfSupport: '2023-10-10',
     longestSupportedEdition: 'Windows Server 2012',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -73,6 +88,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 8.1 / Server 2012 R2',
     endOfSupport: '2023-10-10',
     longestSupportedEdition: 'Windows Server 2012 R2',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -82,6 +98,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1507',
     endOfSupport: '2025-10-14',
     longestSupportedEdition: 'Windows 10 Enterprise 2015 LTSB',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -91,6 +108,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1511',
     endOfSupport: '2018-04-10',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -100,6 +118,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1607 / Server 2016',
     endOfSupport: '2027-01-12',
     longestSupportedEdition: 'Windows Server 2016',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -109,6 +128,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1703',
     endOfSupport: '2019-10-08',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -118,6 +138,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1709 / Server 1709',
     endOfSupport: '2020-10-13',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -127,6 +148,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1803 / Server 1803',
     endOfSupport: '2021-05-11',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -136,6 +158,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1809 / Server 2019',
     endOfSupport: '2029-01-09',
     longestSupportedEdition: 'Windows Server 2019 and Enterprise LTSC 2019',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -145,6 +168,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1903 / Server 1903',
     endOfSupport: '2020-12-08',
     longestSupportedEdition: 'all editions',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -154,6 +178,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 1909 / Server 1909',
     endOfSupport: '2022-05-10',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -163,6 +188,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 2004 / Server 2004',
     endOfSupport: '2021-12-14',
     longestSupportedEdition: 'all editions',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -172,6 +198,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 20H2 / Server 20H2',
     endOfSupport: '2023-05-09',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -181,6 +208,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 21H1',
     endOfSupport: '2022-12-13',
     longestSupportedEdition: 'all editions',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -190,6 +218,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 21H2',
     endOfSupport: '2032-01-13',
     longestSupportedEdition: 'Windows 10 IoT Enterprise LTSC 2021',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -199,6 +228,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 10 22H2',
     endOfSupport: '2025-10-14',
     longestSupportedEdition: 'all editions (paid ESU afterwards)',
+    newestTls: 'TLSv1.2',
     confidence: 'high',
   },
   {
@@ -208,6 +238,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows Server 2022',
     endOfSupport: '2031-10-14',
     longestSupportedEdition: 'Windows Server 2022',
+    newestTls: 'TLSv1.3',
     confidence: 'high',
   },
   {
@@ -217,6 +248,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 11 21H2',
     endOfSupport: '2024-10-08',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.3',
     confidence: 'high',
   },
   {
@@ -226,6 +258,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 11 22H2',
     endOfSupport: '2025-10-14',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.3',
     confidence: 'high',
   },
   {
@@ -235,6 +268,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 11 23H2',
     endOfSupport: '2026-11-10',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.3',
     confidence: 'high',
   },
   {
@@ -244,6 +278,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows Server 23H2 (annual channel)',
     endOfSupport: '2025-10-24',
     longestSupportedEdition: 'Windows Server 23H2',
+    newestTls: 'TLSv1.3',
     confidence: 'medium',
   },
   {
@@ -253,6 +288,7 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 11 24H2 / Server 2025',
     endOfSupport: '2034-11-14',
     longestSupportedEdition: 'Windows Server 2025',
+    newestTls: 'TLSv1.3',
     confidence: 'high',
   },
   {
@@ -262,9 +298,17 @@ export const WINDOWS_BUILDS: readonly WindowsBuild[] = [
     release: 'Windows 11 25H2',
     endOfSupport: '2028-10-10',
     longestSupportedEdition: 'Enterprise and Education',
+    newestTls: 'TLSv1.3',
     confidence: 'medium',
   },
-  { major: 10, minor: 0, build: 26300, release: 'Windows 11 26H2 (reported)', confidence: 'low' },
+  {
+    major: 10,
+    minor: 0,
+    build: 26300,
+    release: 'Windows 11 26H2 (reported)',
+    newestTls: 'TLSv1.3',
+    confidence: 'low',
+  },
 ];
 
 /** The release a reported version belongs to, or undefined when the build is not in the table. */

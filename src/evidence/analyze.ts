@@ -5,8 +5,18 @@ import { EvidenceFileError, loadEvidence } from './load.js';
 import { type AddressTimeline, buildTimeline } from './timeline.js';
 import type { EventRecord, EvidenceFileSummary } from './types.js';
 
+/** An input that could not be read, with why; the other inputs are still analysed. */
+export interface UnreadableInput {
+  readonly path: string;
+  readonly problem: EvidenceFileError['code'];
+  /** One line: the path and what is wrong with it. */
+  readonly message: string;
+}
+
 export interface AnalyzeReport {
   readonly files: readonly EvidenceFileSummary[];
+  /** The inputs that could not be read: nothing in `findings` comes from them. */
+  readonly unreadable: readonly UnreadableInput[];
   readonly findings: readonly Finding[];
   /** Rules that could not run, with why (their log was not given). */
   readonly notEvaluated: readonly { readonly id: string; readonly reason: string }[];
@@ -14,17 +24,11 @@ export interface AnalyzeReport {
   readonly events: readonly EventRecord[];
 }
 
-export interface AnalyzeResult {
-  readonly report: AnalyzeReport;
-  /** One line per input that could not be read; the others are still analysed. */
-  readonly errors: readonly string[];
-}
-
 /** Reads every file, runs the event rules over all their records, and builds the timeline. */
-export async function analyzeFiles(paths: readonly string[], since?: Date): Promise<AnalyzeResult> {
+export async function analyzeFiles(paths: readonly string[], since?: Date): Promise<AnalyzeReport> {
   const files: EvidenceFileSummary[] = [];
   const events: EventRecord[] = [];
-  const errors: string[] = [];
+  const unreadable: UnreadableInput[] = [];
   for (const path of paths) {
     try {
       const loaded = await loadEvidence(path);
@@ -35,7 +39,7 @@ export async function analyzeFiles(paths: readonly string[], since?: Date): Prom
       }
     } catch (error) {
       if (!(error instanceof EvidenceFileError)) throw error;
-      errors.push(error.message);
+      unreadable.push({ path: error.path, problem: error.code, message: error.message });
     }
   }
   const evaluation = evaluateRules(EVENT_RULES, Object.freeze({ events, files }));
@@ -43,7 +47,11 @@ export async function analyzeFiles(paths: readonly string[], since?: Date): Prom
     result.outcome.status === 'not-evaluated' ? [{ id: result.id, reason: result.outcome.reason }] : [],
   );
   return {
-    report: { files, findings: evaluation.findings, notEvaluated, timeline: buildTimeline(events), events },
-    errors,
+    files,
+    unreadable,
+    findings: evaluation.findings,
+    notEvaluated,
+    timeline: buildTimeline(events),
+    events,
   };
 }

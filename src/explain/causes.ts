@@ -12,8 +12,13 @@ import type { ClientKind } from './client-profiles.js';
 export type ProbeStage = 'dns' | 'tcp' | 'negotiation' | 'tls' | 'certificate' | 'credssp' | 'rdp-security';
 
 export interface CauseConfirmation {
-  /** Set when a rule raises this cause's finding. */
+  /**
+   * Set when a rule raises this cause's finding. Where both rooms see it, this is the probe's
+   * (`diagnose` confirms from outside) and `explainedBy` the event rule's (`analyze` says why).
+   */
   readonly finding?: FindingId;
+  /** The `analyze` event rule that explains what the probe finding shows from outside. */
+  readonly explainedBy?: FindingId;
   /** For probe findings: the diagnose stage that observes it. */
   readonly stage?: ProbeStage;
   /** What to look at by hand: server events, settings, commands. Never empty for rule-less causes. */
@@ -459,8 +464,13 @@ export const CAUSES = {
     id: 'cert-key-unreadable',
     title: "The certificate's private key cannot be read (MachineKeys permissions or a damaged key)",
     confirm: {
-      finding: 'tls-cert-key-unreadable',
+      // From outside the server only drops the connection on the ClientHello: tls-handshake-aborted.
+      finding: 'tls-handshake-aborted',
+      stage: 'tls',
+      explainedBy: 'tls-cert-key-unreadable',
       steps: [
+        'rdp-doctor diagnose sees it from outside as tls-handshake-aborted (TLS selected, then the connection drops on the ClientHello).',
+        "rdp-doctor analyze on the server's System log explains it as tls-cert-key-unreadable.",
         'System log: Schannel 36870 ("fatal error ... credential private key", 0x8009030D) and RemoteConnectionManager 1057/1058.',
         'icacls C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys (NETWORK SERVICE needs read on the key file).',
       ],
@@ -879,9 +889,8 @@ export const CAUSES = {
   'fips-policy': {
     id: 'fips-policy',
     title: 'FIPS-only policy on one side leaves no encryption method in common (Standard RDP Security)',
+    // No rule sees it: FIPS is not weak encryption, and the probe offers every method, so it connects.
     confirm: {
-      finding: 'rdp-weak-encryption',
-      stage: 'rdp-security',
       steps: [
         "Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy' Enabled",
       ],

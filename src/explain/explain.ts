@@ -3,11 +3,19 @@ import { DIAGNOSE_FINDING_IDS, type FindingId } from '../rules/finding-ids.js';
 import { type Fix, rankFixes } from '../rules/types.js';
 import { CAUSES, type CauseSpec, type ContextEffect, type ProbeStage } from './causes.js';
 import type { ClientTraits } from './client-profiles.js';
-import { type CauseRef, causesForCode, type Likelihood, rangeGuidance } from './code-causes.js';
+import {
+  type CauseRef,
+  causesForCode,
+  type Likelihood,
+  type RangeGuidance,
+  rangeGuidance,
+} from './code-causes.js';
 import { hexReadingOf, type ParsedCode, parseCode } from './parse-code.js';
+import { type NearbyCode, nearestCodes, nearestNames } from './suggest.js';
 import {
   type CodeMatch,
   type CodeRole,
+  ERROR_TABLES,
   errorTable,
   formatHex,
   lookupCode,
@@ -15,6 +23,29 @@ import {
   lookupValue,
   namesOf,
 } from './tables.js';
+
+/** Where a code given in each role is looked for (its meaning differs by role). */
+const ROLE_TABLES: Readonly<Record<CodeRole, readonly ErrorTableId[]>> = {
+  code: ERROR_TABLES.map((table) => table.id),
+  extended: ['extended-disconnect-reason', 'error-info'],
+};
+
+/**
+ * A name that no table holds (for its role): not a question `explain` can answer, so bad input.
+ * `suggestions` are the nearest known names; `knownAs` is the table that holds the name when it
+ * exists but not in this role (an SSPI status given as the extended code).
+ */
+export class UnknownNameError extends Error {
+  constructor(
+    readonly raw: string,
+    readonly role: CodeRole,
+    readonly suggestions: readonly string[],
+    readonly knownAs: string | null,
+  ) {
+    super(`unknown ${role} name: ${raw}`);
+    this.name = 'UnknownNameError';
+  }
+}
 
 /** What the user told us about the failure; each flag narrows and re-ranks the causes. */
 export interface ExplainContext {
@@ -25,10 +56,9 @@ export interface ExplainContext {
 }
 
 export interface ExplainedCode {
-  /** null for a symbolic name no table holds. */
-  readonly value: number | null;
-  readonly hex: string | null;
-  /** null when no table holds the code (for an unknown name: the name as typed). */
+  readonly value: number;
+  readonly hex: string;
+  /** null when no table holds the code. */
   readonly name: string | null;
   readonly meaning: string | null;
   readonly table: ErrorTableId | null;
@@ -36,6 +66,8 @@ export interface ExplainedCode {
   readonly aliases: readonly string[];
   readonly phase: ConnectionPhase | null;
   readonly sources: readonly string[];
+  /** Only for a code no table holds: the known codes of its family nearest it, nearest first. */
+  readonly nearest?: readonly NearbyCode[];
 }
 
 export type ConfirmBy = 'diagnose' | 'analyze' | 'manual';
@@ -86,7 +118,7 @@ export interface Explanation {
   /** True when every code given was found in a table. */
   readonly known: boolean;
   readonly phase: ConnectionPhase | null;
-  /** For unknown codes: the range whose generic guidance the causes come from. */
+  /** For unknown codes: the range whose generic guidance the causes come from; null when none applies. */
   readonly range: string | null;
   readonly notes: readonly ReadingNote[];
   readonly causes: readonly ExplainedCause[];
@@ -125,49 +157,50 @@ function describe(match: CodeMatch): ExplainedCode {
   };
 }
 
-function unknownCode(value: number | null, name: string | null): ExplainedCode {
+function unknownCode(value: number, role: CodeRole): ExplainedCode {
   return {
     value,
-    hex: value === null ? null : formatHex(value),
-    name,
+    hex: formatHex(value),
+    name: null,
     meaning: null,
     table: null,
     tableTitle: null,
     aliases: [],
     phase: null,
     sources: [],
+    nearest: nearestCodes(value, ROLE_TABLES[role]),
   };
 }
 
 interface Resolved {
-  /** null for an unknown symbolic name. */
-  readonly value: number | null;
-  readonly unknownName: string | null;
+  readonly value: number;
   readonly matches: readonly CodeMatch[];
   readonly notes: readonly ReadingNote[];
 }
 
 function resolve(parsed: ParsedCode, role: CodeRole): Resolved {
-  const allowed: readonly ErrorTableId[] | null =
-    role === 'extended' ? ['extended-disconnect-reason', 'error-info'] : null;
+  const allowed = ROLE_TABLES[role];
   if (parsed.kind === 'name') {
-    const matches = lookupName(parsed.name).filter((match) => !allowed || allowed.includes(match.table.id));
+    const everywhere = lookupName(parsed.name);
+    const matches = everywhere.filter((match) => allowed.includes(match.table.id));
     const first = matches[0];
-    return {
-      value: first ? first.entry.value : null,
-      unknownName: first ? null : parsed.name,
-      matches,
-      notes: [],
-    };
+    if (!first) {
+      throw new UnknownNameError(
+        parsed.raw,
+        role,
+        nearestNames(parsed.name, allowed),
+        everywhere[0]?.table.title ?? null,
+      );
+    }
+    return { value: first.entry.value, matches, notes: [] };
   }
   const matches = lookupValue(parsed.value, role);
   const hex = hexReadingOf(parsed);
-  if (hex === undefined) return { value: parsed.value, unknownName: null, matches, notes: [] };
+  if (hex === undefined) return { value: parsed.value, matches, notes: [] };
   const hexMatches = lookupValue(hex, role);
   if (matches.length === 0 && hexMatches.length > 0) {
     return {
       value: hex,
-      unknownName: null,
       matches: hexMatches,
       notes: [{ kind: 'read-as-hex', role, raw: parsed.raw, decimal: parsed.value, hex }],
     };
@@ -175,7 +208,7 @@ function resolve(parsed: ParsedCode, role: CodeRole): Resolved {
   const notes: ReadingNote[] = [];
   if (hexMatches[0])
     notes.push({ kind: 'also-hex', role, raw: parsed.raw, hex, hexName: hexMatches[0].entry.name });
-  return { value: parsed.value, unknownName: null, matches, notes };
+  return { value: parsed.value, matches, notes };
 }
 
 function effectsFor(spec: CauseSpec, context: ExplainContext): ContextEffect[] {
@@ -236,9 +269,16 @@ export function rankCauses(refs: readonly CauseRef[], context: ExplainContext): 
 
 const lower = (level: Likelihood): Likelihood => (level === 'high' ? 'medium' : 'low');
 
+/** A range's guidance, or null when the range is unknown or has no causes to offer. */
+function usableGuidance(value: number, role: CodeRole): RangeGuidance | null {
+  const guidance = rangeGuidance(value, role);
+  return guidance.causes.length > 0 ? guidance : null;
+}
+
 /**
  * Explains a code (and optionally an extended code) the user typed. Throws CodeSyntaxError for
- * malformed input; a well-formed unknown code gives `known: false` and its range's guidance.
+ * malformed input and UnknownNameError for a name no table holds; a well-formed unknown number
+ * gives `known: false`, its nearest known codes and its range's guidance when there is one.
  */
 export function explainCode(
   rawCode: string,
@@ -266,29 +306,29 @@ export function explainCode(
       );
       phase = extendedMatch.entry.phase;
     } else {
-      const guidance = extended.value === null ? null : rangeGuidance(extended.value, 'extended');
+      const guidance = usableGuidance(extended.value, 'extended');
       refs.push(...(guidance?.causes ?? []));
       range = guidance?.range ?? null;
     }
   }
-  const guidance = codeMatch || code.value === null ? null : rangeGuidance(code.value, 'code');
+  const guidance = codeMatch ? null : usableGuidance(code.value, 'code');
   const codeRefs = codeMatch
     ? causesForCode(codeMatch.table.id, codeMatch.entry.value, codeMatch.entry.phase)
     : (guidance?.causes ?? []);
   if (guidance) {
     range ??= guidance.range;
-    phase ??= guidance.causes.length > 0 ? guidance.phase : null;
+    phase ??= guidance.phase;
   }
   const extendedGiven = refs.length > 0;
   refs.push(...codeRefs.map(([id, level]): CauseRef => [id, extendedGiven ? lower(level) : level]));
   if (context.gateway) refs.push(['gateway-policy', 'medium'], ['websocket-blocked', 'low']);
 
   return {
-    code: codeMatch ? describe(codeMatch) : unknownCode(code.value, code.unknownName),
+    code: codeMatch ? describe(codeMatch) : unknownCode(code.value, 'code'),
     extended: extended
       ? extendedMatch
         ? describe(extendedMatch)
-        : unknownCode(extended.value, extended.unknownName)
+        : unknownCode(extended.value, 'extended')
       : null,
     known: Boolean(codeMatch) && (!extended || Boolean(extendedMatch)),
     phase,

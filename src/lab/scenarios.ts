@@ -22,7 +22,14 @@ export type TlsBehaviour =
   /** Closes (FIN) on the ClientHello without a byte: the corrupt MachineKeys symptom. */
   | { readonly kind: 'abort' }
   /** Answers the ClientHello with one fatal alert record, then closes. */
-  | { readonly kind: 'alert'; readonly description: number };
+  | { readonly kind: 'alert'; readonly description: number }
+  /**
+   * Answers the ClientHello with plain RDP, then resets: a TPKT carrying an MCS Disconnect Provider
+   * Ultimatum, byte for byte what xrdp 0.9 sends when it cannot load its key (seen on the wire).
+   */
+  | { readonly kind: 'plain-rdp' }
+  /** Answers the ClientHello with random bytes, then closes. */
+  | { readonly kind: 'garbage' };
 
 /** The first CredSSP leg as a Windows NLA server plays it (MS-CSSP 3.1.5, MS-NLMP 3.2.5.1.1). */
 export interface CredsspBehaviour {
@@ -59,7 +66,24 @@ export type Behaviour =
       readonly tls?: TlsBehaviour;
       /** Sends the Connection Confirm one byte at a time with this gap. */
       readonly trickleMs?: number;
+      /** Sends the server's answers at a crawl (a saturated link or an overloaded host). */
+      readonly drip?: DripBehaviour;
     };
+
+/** The server's answers a drip can slow down. */
+export type DripAnswer =
+  /** The X.224 Connection Confirm. */
+  | 'connection-confirm'
+  /** Every byte under TLS: the handshake flight and whatever follows it on that connection. */
+  | 'tls'
+  /** The CredSSP TSRequest only (after a full-speed handshake), sent in pieces of one record each. */
+  | 'credssp';
+
+export interface DripBehaviour {
+  readonly bytesPerSecond: number;
+  /** The answers that drip; default every one the scenario sends. */
+  readonly answers?: readonly DripAnswer[];
+}
 
 export interface LabScenario {
   readonly id: string;
@@ -256,6 +280,23 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
     behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: { kind: 'abort' } },
   },
   {
+    id: 'tls-falls-back-to-rdp',
+    title: 'TLS selected, ClientHello answered with plain RDP',
+    reproduces:
+      'xrdp whose key it cannot load or OpenSSL refuses (a 1024-bit key at SECLEVEL 2, a key file it may not read): it selects TLS, then answers in plain RDP',
+    expectedFinding: 'tls-not-served',
+    clientError: 'mstsc: 0x904 / extended 0x7; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED',
+    behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: { kind: 'plain-rdp' } },
+  },
+  {
+    id: 'tls-garbage',
+    title: 'TLS selected, ClientHello answered with random bytes',
+    reproduces: 'a broken proxy or a foreign service behind a port forward that mimics the RDP negotiation',
+    expectedFinding: 'tls-not-served',
+    clientError: 'mstsc: 0x904; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED',
+    behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: { kind: 'garbage' } },
+  },
+  {
     id: 'tls-alert',
     title: 'TLS selected, ClientHello answered by a fatal handshake_failure alert',
     reproduces: 'no cipher suite or TLS version in common (hardened server, old client)',
@@ -301,9 +342,10 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
   ),
   {
     id: 'standard-rdp-only',
-    title: 'Standard RDP Security only',
-    reproduces: 'SecurityLayer=0 (RDP): TLS and CredSSP refused, only the legacy RC4 security layer offered',
-    expectedFinding: 'standard-rdp-security-only',
+    title: 'Standard RDP Security only, then closed at the MCS Connect Initial',
+    reproduces:
+      'SecurityLayer=0 (RDP): TLS and CredSSP refused, only the legacy RC4 security layer offered; then the server closes the connection at the MCS Connect Initial',
+    expectedFinding: 'stage-failed',
     clientError: 'FreeRDP: "SSL_NOT_ALLOWED_BY_SERVER" for TLS/NLA requests; mstsc falls back or refuses',
     behaviour: { kind: 'negotiate', answer: { kind: 'standard-rdp-only' } },
   },
@@ -329,7 +371,7 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
     id: 'silent',
     title: 'Accepts and never answers',
     reproduces: 'a hung TermService, or a middlebox that completes the TCP handshake itself',
-    expectedFinding: 'listener-closed-early',
+    expectedFinding: 'listener-silent',
     clientError:
       'mstsc waits, then "This computer can\'t connect"; FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED after its timeout',
     behaviour: { kind: 'on-connect', action: 'silent' },
@@ -349,6 +391,21 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
     expectedFinding: null,
     clientError: 'none, only slow',
     behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: modernTls('good'), trickleMs: 200 },
+  },
+  {
+    id: 'drip',
+    title: 'Every answer sent at about 20 bytes per second',
+    reproduces:
+      'an overloaded host or a saturated, throttled link: the server answers, but its TLS flight takes over a minute',
+    expectedFinding: 'answers-too-slowly',
+    clientError:
+      'mstsc waits, then "This computer can\'t connect"; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED after its timeout',
+    behaviour: {
+      kind: 'negotiate',
+      answer: { kind: 'select-tls' },
+      tls: modernTls('good'),
+      drip: { bytesPerSecond: 20 },
+    },
   },
   {
     id: 'oversized-tpkt',

@@ -26,6 +26,7 @@ import { type ConnectionRequest, decodeConnectionRequest, encodeConnectionConfir
 import { labCertificate } from './certificates.js';
 import {
   type CredsspBehaviour,
+  type DripAnswer,
   findScenario,
   type LabScenario,
   type NegotiationAnswer,
@@ -77,6 +78,12 @@ const RESPONSE_FLAGS =
   NegResponseFlag.EXTENDED_CLIENT_DATA_SUPPORTED |
   NegResponseFlag.DYNVC_GFX_PROTOCOL_SUPPORTED |
   NegResponseFlag.NEGRSP_FLAG_RESERVED;
+/**
+ * TPKT (03 00 00 09) + X.224 Data TPDU (02 f0 80) + MCS Disconnect Provider Ultimatum (21 80,
+ * T.125 reason rn-user-requested): what xrdp 0.9.21 answers a ClientHello with when its TLS setup
+ * fails (captured from xrdp with a 1024-bit key at OpenSSL SECLEVEL 2).
+ */
+const XRDP_DISCONNECT_ULTIMATUM = Buffer.from('0300000902f0802180', 'hex');
 const SSH_BANNER = 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n';
 const HTTP_ANSWER =
   'HTTP/1.1 400 Bad Request\r\nServer: rdp-doctor-lab\r\nContent-Type: text/plain\r\n' +
@@ -84,6 +91,8 @@ const HTTP_ANSWER =
 /** A TPKT header promising the largest PDU, with nothing behind it. */
 const OVERSIZED_TPKT_HEADER = Uint8Array.of(0x03, 0x00, 0xff, 0xff);
 const GARBAGE_SIZE = 64;
+/** A drip sends a piece this often (at most): 20 B/s is then one byte every 50 ms. */
+const DRIP_TICKS_PER_SECOND = 20;
 const noop = (): void => {};
 
 /** Starts a fault-injecting RDP listener playing one scenario. */
@@ -311,16 +320,53 @@ class Connection {
         socket.once('data', () => socket.end());
       }
     };
-    if (behaviour.trickleMs !== undefined) this.trickle(confirm, behaviour.trickleMs, afterConfirm);
-    else socket.write(confirm, afterConfirm);
+    if (behaviour.trickleMs !== undefined) {
+      this.pace(confirm, 1, behaviour.trickleMs, (piece) => socket.write(piece), afterConfirm);
+    } else {
+      this.send('connection-confirm', confirm, (piece, done) => socket.write(piece, done), afterConfirm);
+    }
   }
 
-  private trickle(bytes: Uint8Array, gapMs: number, done: () => void): void {
+  /** Whether the scenario slows this answer down (see DripBehaviour). */
+  private drips(answer: DripAnswer): boolean {
+    const behaviour = this.scenario.behaviour;
+    if (behaviour.kind !== 'negotiate' || !behaviour.drip) return false;
+    return behaviour.drip.answers?.includes(answer) ?? true;
+  }
+
+  /**
+   * Writes one answer at full speed, or paced when the scenario drips it; then calls `done`
+   * (at full speed, once the write is flushed: `write` must pass `done` on to the socket).
+   */
+  private send(
+    answer: DripAnswer,
+    bytes: Uint8Array,
+    write: (piece: Uint8Array, done?: () => void) => void,
+    done: () => void,
+  ): void {
+    const behaviour = this.scenario.behaviour;
+    const bytesPerSecond = behaviour.kind === 'negotiate' ? behaviour.drip?.bytesPerSecond : undefined;
+    if (bytesPerSecond === undefined || !this.drips(answer)) {
+      write(bytes, done);
+      return;
+    }
+    const pieceBytes = Math.max(1, Math.ceil(bytesPerSecond / DRIP_TICKS_PER_SECOND));
+    this.pace(bytes, pieceBytes, (pieceBytes * 1000) / bytesPerSecond, write, done);
+  }
+
+  /** Writes `bytes` in pieces of `pieceBytes`, `gapMs` apart, the first at once. Stops if the socket goes. */
+  private pace(
+    bytes: Uint8Array,
+    pieceBytes: number,
+    gapMs: number,
+    write: (piece: Uint8Array) => void,
+    done: () => void,
+  ): void {
     let index = 0;
     const next = (): void => {
       if (this.socket.destroyed) return;
-      this.socket.write(bytes.subarray(index, index + 1));
-      index++;
+      write(bytes.subarray(index, index + pieceBytes));
+      index += pieceBytes;
       if (index >= bytes.length) {
         done();
         return;
@@ -344,8 +390,22 @@ class Connection {
       this.socket.end();
       return true;
     }
+    if (behaviour.kind === 'plain-rdp') {
+      this.socket.write(XRDP_DISCONNECT_ULTIMATUM, () => this.socket.resetAndDestroy());
+      return true;
+    }
+    if (behaviour.kind === 'garbage') {
+      this.socket.end(garbage());
+      return true;
+    }
     if (behaviour.kind === 'alert') {
-      this.socket.end(fatalAlertRecord(behaviour.description));
+      const alert = fatalAlertRecord(behaviour.description);
+      this.send(
+        'tls',
+        alert,
+        (piece, done) => this.socket.write(piece, done),
+        () => this.socket.end(),
+      );
       return true;
     }
     this.upgrade(this.take(this.pending.length));
@@ -364,7 +424,14 @@ class Connection {
       },
       write: (chunk: Buffer, _encoding, callback) => {
         if (socket.destroyed) callback();
-        else socket.write(chunk, () => callback());
+        // A dripped flight: the next chunk waits for this one's last piece (TLSSocket writes in order).
+        else
+          this.send(
+            'tls',
+            chunk,
+            (piece, done) => socket.write(piece, done),
+            () => callback(),
+          );
       },
       final: (callback) => {
         socket.end();
@@ -406,7 +473,8 @@ class Connection {
       }
       // Whatever the client says next (an AUTHENTICATE we never check) ends the connection.
       tlsSocket.once('data', () => tlsSocket.end());
-      tlsSocket.write(credsspChallenge(credssp));
+      // Dripped, each piece is a write of its own, so a TLS record of its own the client can read.
+      this.send('credssp', credsspChallenge(credssp), (piece, done) => tlsSocket.write(piece, done), noop);
     };
     tlsSocket.on('data', onData);
   }

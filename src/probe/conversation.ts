@@ -14,7 +14,14 @@ export type ReadResult =
       readonly error: NetworkErrorInfo;
       readonly ms: number;
     }
-  | { readonly kind: 'timeout'; readonly received: Uint8Array; readonly ms: number }
+  | {
+      readonly kind: 'timeout';
+      readonly received: Uint8Array;
+      readonly ms: number;
+      /** When the first and the last of `received` arrived, in ms from the read's start (0: before it). */
+      readonly firstByteMs?: number;
+      readonly lastByteMs?: number;
+    }
   | {
       readonly kind: 'malformed';
       readonly received: Uint8Array;
@@ -41,7 +48,12 @@ export function connectTcp(address: string, port: number, timeoutMs: number): Pr
       socket.removeAllListeners('connect');
       resolve(result);
     };
-    const timer = setTimeout(() => {
+    // The timer can come due before the loop has polled the socket (our own start-up work runs
+    // between the connect and the first poll), so the OS's answer is read first: a refusal or a
+    // connection already waiting wins over "no answer".
+    const timer = setTimeout(() => setImmediate(giveUp), timeoutMs);
+    const giveUp = () => {
+      if (settled) return;
       socket.destroy();
       finish({
         kind: 'failed',
@@ -53,7 +65,7 @@ export function connectTcp(address: string, port: number, timeoutMs: number): Pr
         },
         ms: performance.now() - started,
       });
-    }, timeoutMs);
+    };
     socket.once('connect', () =>
       finish({ kind: 'connected', conversation: new Conversation(socket), ms: performance.now() - started }),
     );
@@ -77,7 +89,13 @@ export class Conversation {
   private ended = false;
   private failure: NetworkErrorInfo | undefined;
   private wake: (() => void) | undefined;
+  /** When the buffer's first and last bytes arrived (performance.now()), for a stalled answer. */
+  private firstByteAt: number | undefined;
+  private lastByteAt: number | undefined;
   private readonly onData = (chunk: Buffer) => {
+    const now = performance.now();
+    if (this.buffer.length === 0) this.firstByteAt = now;
+    this.lastByteAt = now;
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     this.wake?.();
   };
@@ -137,7 +155,14 @@ export class Conversation {
         return { kind: 'reset', received: this.take(this.buffer.length), error: this.failure, ms };
       if (this.ended) return { kind: 'closed', received: this.take(this.buffer.length), ms };
       const left = deadline - performance.now();
-      if (left <= 0) return { kind: 'timeout', received: this.take(this.buffer.length), ms };
+      if (left <= 0) {
+        const sinceStart = (at: number) => Math.max(0, at - started);
+        const times =
+          this.buffer.length > 0 && this.firstByteAt !== undefined && this.lastByteAt !== undefined
+            ? { firstByteMs: sinceStart(this.firstByteAt), lastByteMs: sinceStart(this.lastByteAt) }
+            : {};
+        return { kind: 'timeout', received: this.take(this.buffer.length), ms, ...times };
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {
@@ -152,6 +177,7 @@ export class Conversation {
   private take(count: number): Uint8Array {
     const taken = this.buffer.subarray(0, count);
     this.buffer = this.buffer.subarray(count);
+    if (this.buffer.length === 0) this.firstByteAt = this.lastByteAt = undefined;
     return new Uint8Array(taken);
   }
 

@@ -28,20 +28,46 @@ export class Limiter {
   }
 
   async acquire(urgent = false): Promise<() => void> {
+    return this.request(urgent).slot;
+  }
+
+  /**
+   * Like acquire, but the wait can be given up: `cancel()` leaves the queue and returns true, or
+   * returns false once the slot was granted (the caller then owns it and must release it).
+   */
+  request(urgent = false): { readonly slot: Promise<() => void>; cancel(): boolean } {
+    const releaser = (): (() => void) => {
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.active--;
+        if (!urgent) this.plainActive--;
+        this.wakeWaiters();
+      };
+    };
     if (this.roomFor(urgent) && (urgent || this.urgent.length === 0)) {
       this.take(urgent);
-    } else {
-      // The releaser takes the slot on this waiter's behalf before waking it, so no acquire
-      // that arrives between the release and this waiter's turn can take it too.
-      await new Promise<void>((resolve) => (urgent ? this.urgent : this.waiting).push(resolve));
+      return { slot: Promise.resolve(releaser()), cancel: () => false };
     }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active--;
-      if (!urgent) this.plainActive--;
-      this.wakeWaiters();
+    // The releaser takes the slot on this waiter's behalf before waking it, so no acquire
+    // that arrives between the release and this waiter's turn can take it too.
+    const queue = urgent ? this.urgent : this.waiting;
+    let wake!: () => void;
+    const slot = new Promise<void>((resolve) => {
+      wake = resolve;
+      queue.push(resolve);
+    }).then(releaser);
+    return {
+      slot,
+      cancel: () => {
+        const index = queue.indexOf(wake);
+        if (index < 0) return false;
+        queue.splice(index, 1);
+        // A plain waiter may have been held back only by this urgent one.
+        this.wakeWaiters();
+        return true;
+      },
     };
   }
 

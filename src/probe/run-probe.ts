@@ -1,9 +1,12 @@
+import { isIP } from 'node:net';
 import type tls from 'node:tls';
 import { tpktFrameLength } from '../wire/tpkt.js';
 import { type ConnectResult, type Conversation, connectTcp } from './conversation.js';
+import { formatHostPort } from './host-port.js';
 import { Limiter } from './limiter.js';
+import { SparePool } from './spare-pool.js';
 import { reasonFor, reasonForExchangeEnd } from './net-errors.js';
-import { resolveTarget, reverseLookup } from './stages/dns.js';
+import { resolveClaimedNames, resolveTarget, reverseLookup } from './stages/dns.js';
 import {
   buildNegotiationRequest,
   interpretNegotiationAnswer,
@@ -18,6 +21,7 @@ import { type ClientHelloProfile, postureSummary, probeTlsPosture } from './stag
 import type {
   Attempt,
   CertificateObservation,
+  CredsspObservation,
   NegotiationObservation,
   NegotiationProbe,
   ProbeObservations,
@@ -176,7 +180,13 @@ export async function runProbe(
   const perAddress: TcpAddressResult[] = connections.map(({ address, family, result: connect }) =>
     connect.kind === 'connected'
       ? { address, family, outcome: 'connected', connectMs: Math.round(connect.ms) }
-      : { address, family, outcome: tcpOutcome(connect.error.code), error: connect.error },
+      : {
+          address,
+          family,
+          outcome: tcpOutcome(connect.error.code),
+          error: connect.error,
+          failedAfterMs: Math.round(connect.ms),
+        },
   );
   const kept = connections.find((connection) => connection.result.kind === 'connected');
   for (const connection of connections) {
@@ -215,6 +225,9 @@ export async function runProbe(
   const matrix: { chosen: boolean; tlsLabel?: string } = { chosen: false };
   /** Connections kept open for later stages, each holding its slot of the per-host cap. */
   const conversations = new Map<string, { conversation: Conversation; release: () => void }>();
+  /** Negotiated TLS connections no stage continues on, for the posture's hellos (see SparePool). */
+  const spares = new SparePool();
+  if (!wantSpares) spares.close();
   const releaseKept = (label: string) => {
     const kept = conversations.get(label);
     if (!kept) return;
@@ -268,7 +281,9 @@ export async function runProbe(
         (probe.outcome === 'selected' || probe.outcome === 'no-negotiation-data') &&
         !selectsTls(probe));
     if (keep && conversation.pendingBytes === 0) {
-      conversations.set(request.label, { conversation, release });
+      // Once the handshake's connection is chosen, any other TLS connection is a spare.
+      if (request.label !== 'rdp' && matrix.chosen) spares.offer({ conversation, release });
+      else conversations.set(request.label, { conversation, release });
     } else {
       conversation.close();
       release();
@@ -306,8 +321,12 @@ export async function runProbe(
   void handshakeLabelRun.then((label) => {
     matrix.chosen = true;
     if (label) matrix.tlsLabel = label;
-    // Without a posture, the other TLS connections have no use: free their slots now.
-    if (!wantSpares) for (const other of HANDSHAKE_LABELS) if (other !== label) releaseKept(other);
+    // The other TLS connections are spares from now on (without a posture, closed at once).
+    for (const [other, kept] of [...conversations]) {
+      if (other === 'rdp' || other === label) continue;
+      conversations.delete(other);
+      spares.offer(kept);
+    }
   });
   // Stages report in the order a client meets them, whenever their work ran.
   let negotiationReported: () => void = () => {};
@@ -343,14 +362,7 @@ export async function runProbe(
         clients: options.tlsPosture?.clients ?? [],
         // Negotiated connections no stage continues on (e.g. SSL's, when the modern request's
         // carries the handshake) carry hellos instead of new connections.
-        takeSpare: () => {
-          if (!matrix.chosen) return undefined;
-          const label = [...conversations.keys()].find((key) => key !== 'rdp' && key !== matrix.tlsLabel);
-          if (label === undefined) return undefined;
-          const spare = conversations.get(label)!;
-          conversations.delete(label);
-          return spare;
-        },
+        spares,
         onConnect: sample,
         ...(isHostName(target.host) ? { serverName: target.host } : {}),
       });
@@ -382,7 +394,10 @@ export async function runProbe(
       ms: elapsed(postureStarted),
       summary: postureSummary(observation),
     });
-  })();
+  })().finally(() => {
+    // No hello comes after the posture: spares would only hold cap slots others wait for.
+    spares.close();
+  });
 
   // 4-6. TLS, certificate, CredSSP on the best TLS-selecting connection, like a real client.
   const tlsWork = (async () => {
@@ -467,6 +482,12 @@ export async function runProbe(
         );
     handshake.socket.destroy();
     releaseKept(tlsLabel);
+    certificateAttempt = await withClaimedNames(
+      certificateAttempt,
+      credsspAttempt,
+      isIP(target.host) === 0,
+      timeoutMs,
+    );
     await afterNegotiation;
     result.tls = report(tlsAttempt);
     result.certificate = report(certificateAttempt);
@@ -522,7 +543,7 @@ export async function runProbe(
     status: 'ok',
     observation: tcpObservation,
     ms: keptConnectMs,
-    summary: `connected to ${usedAddress}:${target.port} in ${keptConnectMs} ms`,
+    summary: `connected to ${formatHostPort(usedAddress!, target.port)} in ${keptConnectMs} ms`,
   });
   const negotiationObservation: NegotiationObservation = { probes };
   const modern = probes.find((probe) => probe.label === 'modern')!;
@@ -539,6 +560,7 @@ export async function runProbe(
 
   await Promise.all([tlsWork, rdpWork, postureWork]);
   for (const label of [...conversations.keys()]) releaseKept(label);
+  spares.close();
   return result;
 }
 
@@ -554,6 +576,33 @@ function finishSkipped(
   result.credssp = report(skipped('credssp', because));
   result.rdpSecurity = report(skipped('rdp-security', because));
   return result;
+}
+
+/**
+ * Adds what the server's own names resolve to (see CertificateObservation.claimedNames), when the
+ * target was a name: an IP target has nothing to compare an alias with.
+ */
+async function withClaimedNames(
+  attempt: Attempt<CertificateObservation>,
+  credssp: Attempt<CredsspObservation>,
+  targetIsName: boolean,
+  timeoutMs: number,
+): Promise<Attempt<CertificateObservation>> {
+  const observation = attempt.observation;
+  if (!targetIsName || !observation) return attempt;
+  const leaf = observation.chain[0];
+  const ntlmName = credssp.observation?.ntlm?.dnsComputerName;
+  const claimed = [
+    ...(leaf?.dnsNames ?? []).map((name) => ({ name, from: 'certificate' as const })),
+    ...(leaf?.commonName ? [{ name: leaf.commonName, from: 'certificate' as const }] : []),
+    ...(ntlmName ? [{ name: ntlmName, from: 'ntlm' as const }] : []),
+  ];
+  const claimedNames = await resolveClaimedNames(
+    claimed,
+    observation.expectedName,
+    Math.min(timeoutMs, 1000),
+  );
+  return claimedNames.length === 0 ? attempt : { ...attempt, observation: { ...observation, claimedNames } };
 }
 
 function dnsAttempt(
@@ -610,7 +659,10 @@ function tlsSummary(observation: TlsObservation): string {
     case 'timeout':
       return `handshake not finished within ${observation.error?.timeoutMs} ms`;
     default:
-      return `handshake failed: ${observation.error?.message}`;
+      // OpenSSL's own text ("...:error:0A00010B:SSL routines:...") stays in the error, for --verbose and JSON.
+      return observation.error?.code && observation.error.code !== 'UNKNOWN'
+        ? `handshake failed (${observation.error.code}, ${observation.serverBytesBeforeClose ?? 0} bytes received)`
+        : `handshake failed (${observation.serverBytesBeforeClose ?? 0} bytes received)`;
   }
 }
 

@@ -76,6 +76,11 @@ export interface TcpAddressResult {
   readonly family: 4 | 6;
   readonly outcome: TcpOutcome;
   readonly connectMs?: number;
+  /**
+   * For a failed connect: how long until the failure. An ICMP error comes back in one round trip;
+   * a neighbour (ARP) failure or a dropped SYN takes seconds.
+   */
+  readonly failedAfterMs?: number;
   readonly error?: NetworkErrorInfo;
 }
 
@@ -181,6 +186,8 @@ export interface TlsObservation {
    * hello, which offers TLSv1 through TLSv1.3, so a TLSv1.2-capable server would have chosen 1.2+.
    */
   readonly offeredVersions?: readonly string[];
+  /** First bytes (hex, at most 16) the server sent in answer to the ClientHello, when they were not TLS. */
+  readonly answerPreview?: string;
   /** For a 'timeout' outcome: how far the server's handshake flight had got. */
   readonly stall?: StallProgress;
   readonly ms: number;
@@ -204,6 +211,8 @@ export interface TlsPostureObservation {
   readonly ciphers: readonly TlsAcceptedCipher[];
   /** Key-exchange groups the server accepted, under the newest version that has them (TLS 1.3, else TLS 1.2 ECDHE). */
   readonly groups?: readonly TlsAcceptedGroup[];
+  /** Per version with accepted TLS_DHE_* suites: the finite-field DH group the server sent. */
+  readonly dhe?: readonly TlsDheParameters[];
   /** What the server answered to each client profile's own ClientHello (one connection per distinct hello). */
   readonly clients?: readonly ClientHelloAnswer[];
   /** Raw ClientHellos sent (each on its own connection after an X.224 negotiation). */
@@ -227,6 +236,8 @@ export interface TlsVersionProbe {
   /** How the last hello offering only this version ended, e.g. 'alert 70 protocol_version'. */
   readonly answer?: string;
   readonly outcome?: TlsHelloOutcome;
+  /** First bytes (hex, at most 16) of an answer that was not TLS. */
+  readonly answerPreview?: string;
 }
 
 export interface TlsAcceptedCipher {
@@ -237,6 +248,16 @@ export interface TlsAcceptedCipher {
   readonly rank?: number;
   /** ECDHE curve / TLS 1.3 group the server used with this suite, when it showed one. */
   readonly group?: string;
+}
+
+/** The DH parameters of a DHE ServerKeyExchange (RFC 5246 7.4.3). */
+export interface TlsDheParameters {
+  readonly version: TlsProtocolVersion;
+  /** The DHE suite the server chose when offered only its accepted DHE suites. */
+  readonly code: number;
+  readonly name: string;
+  /** Size of the prime p in bits. */
+  readonly primeBits: number;
 }
 
 export interface TlsAcceptedGroup {
@@ -259,6 +280,8 @@ export interface ClientHelloAnswer {
   readonly alert?: { readonly code: number; readonly name: string };
   /** One line: what happened, e.g. 'alert 70 protocol_version' or 'closed without a byte'. */
   readonly detail: string;
+  /** First bytes (hex, at most 16) of an answer that was not TLS. */
+  readonly answerPreview?: string;
 }
 
 /** How one raw ClientHello ended. */
@@ -313,6 +336,21 @@ export interface CertificateObservation {
   readonly expectedNameIsIp: boolean;
   /** The local clock when checked, ISO 8601. */
   readonly checkedAt: string;
+  /**
+   * What the names the server gives itself resolve to (the leaf's DNS names and common name, the
+   * NTLM DNS computer name), for those that differ from the expected name: tells an alias of the
+   * machine reached from another machine. Absent when no such name was looked up.
+   */
+  readonly claimedNames?: readonly ClaimedNameResolution[];
+}
+
+/** One name the server claims, resolved as the target was (getaddrinfo). */
+export interface ClaimedNameResolution {
+  readonly name: string;
+  /** Where it came from: 'certificate' (SAN or CN) or 'ntlm' (DNS computer name). */
+  readonly from: 'certificate' | 'ntlm';
+  /** Empty when it does not resolve (or not within the lookup's time limit). */
+  readonly addresses: readonly string[];
 }
 
 // --- CredSSP / NTLM --------------------------------------------------------------------------
@@ -377,6 +415,10 @@ export interface RdpSecurityObservation {
   };
   /** Requested protocols the server's core data echoes back. */
   readonly clientRequestedProtocols?: number;
+  /** TS_UD_SC_CORE earlyCapabilityFlags, when the server sent the field. */
+  readonly serverEarlyCapabilityFlags?: number;
+  /** MCS Connect-Response domain parameters: maxChannelIds (xrdp answers 22, Windows and FreeRDP 34). */
+  readonly mcsMaxChannelIds?: number;
   /** For a 'timeout' outcome: how far the MCS Connect Response had got. */
   readonly stall?: StallProgress;
   readonly ms: number;

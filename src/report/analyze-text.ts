@@ -13,8 +13,17 @@ export function renderAnalyzeText(report: AnalyzeReport, colors: Colors): string
       : '';
     lines.push(`${file.path}: ${file.kind}, ${file.records} records${damage}`);
   }
+  for (const input of report.unreadable) lines.push(colors.red(`not read: ${input.message}`));
   lines.push('');
-  if (report.findings.length === 0) lines.push(colors.green('No RDP problem shown by these logs.'));
+  if (report.findings.length === 0) {
+    lines.push(
+      report.unreadable.length > 0
+        ? colors.yellow(
+            `No RDP problem shown by the ${report.files.length} log(s) read; ${report.unreadable.length} could not be read.`,
+          )
+        : colors.green('No RDP problem shown by these logs.'),
+    );
+  }
   for (const finding of report.findings) {
     const mark =
       finding.severity === 'error'

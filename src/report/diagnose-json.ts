@@ -1,5 +1,6 @@
 import { type Attempt, type ProbeObservations, STAGE_ORDER, type StageName } from '../probe/types.js';
 import type { ClientVerdict } from '../rules/diagnose/client-incompatible.js';
+import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { Evaluation } from '../rules/engine.js';
 import type { Finding } from '../rules/types.js';
 import { verdictFor } from './verdict.js';
@@ -40,6 +41,8 @@ export interface DiagnoseDocument {
   /** The profile `--client` focused the verdict on. */
   readonly focusClient?: string;
   readonly notEvaluated: readonly { readonly id: string; readonly reason: string }[];
+  /** What the diagnosis could not look at (an enumeration cut short, --quick, our own error). */
+  readonly incomplete: readonly ScanGap[];
   readonly verdict: string;
 }
 
@@ -64,6 +67,7 @@ export interface DocumentOptions {
   readonly focusClient?: string;
   /** Replaces the general verdict (a verdict focused on one client). */
   readonly verdict?: string;
+  readonly gaps?: readonly ScanGap[];
 }
 
 export function buildDiagnoseDocument(
@@ -130,6 +134,12 @@ export function buildDiagnoseDocument(
     notEvaluated: evaluation.results.flatMap((result) =>
       result.outcome.status === 'not-evaluated' ? [{ id: result.id, reason: result.outcome.reason }] : [],
     ),
-    verdict: options.verdict ?? verdictFor(evaluation.findings),
+    incomplete: options.gaps ?? [],
+    verdict:
+      options.verdict ??
+      verdictFor(evaluation.findings, {
+        gaps: options.gaps ?? [],
+        compatibleClients: options.clients?.filter((client) => client.compatible === true).length ?? 0,
+      }),
   };
 }

@@ -9,15 +9,18 @@ export interface TextOptions {
 
 type LadderMark = 'ok' | 'warn' | 'fail' | 'skip';
 
-/** A stage that ran fine is still marked warn/fail when a finding's evidence comes from it. */
+/**
+ * A stage that ran fine is marked warn when a finding's evidence comes from it, but never fail:
+ * `fail` beside "TLSv1.3 TLS_AES_256_GCM_SHA384" would say the handshake broke when it did not.
+ */
 function ladderMark(stage: StageReport, findings: readonly Finding[]): LadderMark {
   if (stage.status === 'skipped') return 'skip';
   if (stage.status === 'failed') return 'fail';
   const related = findings.filter((finding) =>
     finding.evidence.some((evidence) => evidence.source === stage.name),
   );
-  if (related.some((finding) => finding.severity === 'error')) return 'fail';
-  if (related.some((finding) => finding.severity === 'warning')) return 'warn';
+  if (related.some((finding) => finding.severity === 'error' || finding.severity === 'warning'))
+    return 'warn';
   return 'ok';
 }
 
@@ -65,13 +68,15 @@ export function renderFinding(finding: Finding, options: TextOptions): string[] 
   ];
   if (verbose) lines.push(`    ${finding.explanation}`);
   for (const evidence of finding.evidence) {
+    if (evidence.verboseOnly && !verbose) continue;
     lines.push(
       `    ${colors.dim('evidence')}: ${evidence.label}: ${String(evidence.value)}${evidence.source ? colors.dim(` (${evidence.source})`) : ''}`,
     );
   }
   if (finding.clientErrors.length > 0) {
     const errors = finding.clientErrors.map(
-      (error) => `${error.client} ${error.code}${error.extended ? `/${error.extended}` : ''}`,
+      (error) =>
+        `${error.client} ${error.code}${error.extended ? `/${error.extended}` : ''}${error.message ? ` ("${error.message}")` : ''}`,
     );
     lines.push(`    ${colors.dim('clients see')}: ${errors.join(', ')}`);
   }
@@ -115,10 +120,22 @@ export function renderTlsMatrix(document: DiagnoseDocument, options: TextOptions
     const unknown = clients.filter((client) => client.compatible === undefined);
     const passing = clients.filter((client) => client.compatible === true);
     const width = Math.max(...clients.map((client) => client.profile.length));
-    for (const client of failing) {
-      lines.push(
-        `  ${colors.red(colors.bold('fail'))}  ${client.profile.padEnd(width)}  ${client.predictedError ?? ''}: ${client.reason ?? ''}`,
-      );
+    if (verbose || document.focusClient) {
+      for (const client of failing) {
+        lines.push(
+          `  ${colors.red(colors.bold('fail'))}  ${client.profile.padEnd(width)}  ${client.predictedError ?? ''}: ${client.reason ?? ''}`,
+        );
+      }
+    } else {
+      // Profiles that fail alike share one line: twenty identical rows say one thing.
+      for (const group of groupFailures(failing)) {
+        const who =
+          group.length === clients.length && clients.length > 1
+            ? `every client profile (${group.length})`
+            : group.map((client) => client.profile).join(', ');
+        const errors = [...new Set(group.map((client) => client.predictedError).filter(Boolean))].join(', ');
+        lines.push(`  ${colors.red(colors.bold('fail'))}  ${who}  ${errors}: ${sharedReason(group)}`);
+      }
     }
     for (const client of unknown)
       lines.push(`  ${colors.dim('?   ')}  ${client.profile.padEnd(width)}  ${client.reason ?? ''}`);
@@ -133,6 +150,40 @@ export function renderTlsMatrix(document: DiagnoseDocument, options: TextOptions
     }
   }
   return lines;
+}
+
+type ClientRow = NonNullable<DiagnoseDocument['clients']>[number];
+
+/** A client's reason with its own name taken out, so rows that fail alike compare equal. */
+function anonymousReason(client: ClientRow): string {
+  return (client.reason ?? '')
+    .split(`${client.name} offers`)
+    .join('they offer')
+    .split(`${client.name} does not offer`)
+    .join('they do not offer')
+    .split(client.name)
+    .join('them');
+}
+
+function groupFailures(failing: readonly ClientRow[]): ClientRow[][] {
+  const groups = new Map<string, ClientRow[]>();
+  for (const client of failing) {
+    const key = anonymousReason(client);
+    groups.set(key, [...(groups.get(key) ?? []), client]);
+  }
+  return [...groups.values()];
+}
+
+function sharedReason(group: readonly ClientRow[]): string {
+  return group.length > 1 ? anonymousReason(group[0]!) : (group[0]!.reason ?? '');
+}
+
+/** The gaps in what was checked, each with what would close it. */
+function renderGaps(document: DiagnoseDocument, colors: TextOptions['colors']): string[] {
+  return (document.incomplete ?? []).map((gap) => {
+    const label = gap.kind === 'quick' ? colors.dim('note') : colors.yellow(colors.bold('incomplete'));
+    return `${label}: ${gap.text}${gap.hint ? ` (${gap.hint})` : ''}`;
+  });
 }
 
 export function renderDiagnoseText(document: DiagnoseDocument, options: TextOptions): string {
@@ -152,6 +203,8 @@ export function renderDiagnoseText(document: DiagnoseDocument, options: TextOpti
   lines.push('');
   const matrix = renderTlsMatrix(document, options);
   if (matrix.length > 0) lines.push(...matrix, '');
+  const gaps = renderGaps(document, colors);
+  if (gaps.length > 0) lines.push(...gaps, '');
   const errors = document.findings.some((finding) => finding.severity === 'error');
   lines.push(`${colors.bold('Verdict')}: ${errors ? colors.red(document.verdict) : document.verdict}`);
   const shown = options.verbose

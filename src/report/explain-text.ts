@@ -27,10 +27,22 @@ const PHASE_TEXT: Readonly<Record<ConnectionPhase, string>> = {
   session: 'an established session',
 };
 
+function nearestLine(code: ExplainedCode): string {
+  const nearest = code.nearest ?? [];
+  if (nearest.length === 0) {
+    const family = `0x${(code.value >>> 16).toString(16).toUpperCase().padStart(4, '0')}xxxx`;
+    return `  No known code is near it: no table holds a code of its family (${family}).`;
+  }
+  const shown = nearest.map((near) => `${near.hex} ${near.name} [${near.tableTitle}]`);
+  return `  Nearest known codes: ${shown.join('; ')}`;
+}
+
 function codeLine(label: string, code: ExplainedCode, colors: Colors): string[] {
   if (code.table === null) {
-    const shown = code.hex ? `${code.hex} (${code.value})` : `'${code.name}'`;
-    return [`${label} ${colors.bold(shown)}: ${colors.yellow("not in rdp-doctor's tables")}`];
+    return [
+      `${label} ${colors.bold(`${code.hex} (${code.value})`)}: ${colors.yellow("not in rdp-doctor's tables")}`,
+      nearestLine(code),
+    ];
   }
   const lines = [
     `${label} ${colors.bold(`${code.hex} (${code.value})`)}  ${colors.cyan(code.name ?? '')}  ${colors.dim(`[${code.tableTitle}]`)}`,
@@ -101,7 +113,11 @@ export function renderExplainText(explanation: Explanation, options: ExplainText
   }
   lines.push('');
   if (explanation.causes.length === 0) {
-    lines.push('No likely causes are known for this code.');
+    lines.push(
+      explanation.known
+        ? 'No likely causes are known for this code.'
+        : 'rdp-doctor has no guidance for this code: no table holds it and no known range covers it.',
+    );
   } else {
     lines.push(colors.bold('Likely causes, most likely first:'));
     explanation.causes.forEach((cause, index) => {
@@ -109,4 +125,23 @@ export function renderExplainText(explanation: Explanation, options: ExplainText
     });
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The one line `explain` puts on stderr when a code is not in the tables: which code, and where
+ * the causes shown come from (its range, the other code, or nowhere). Null when every code is known.
+ */
+export function unknownCodeNotice(explanation: Explanation): string | null {
+  const unknown = [
+    ...(explanation.code.table === null ? [`code ${explanation.code.hex}`] : []),
+    ...(explanation.extended && explanation.extended.table === null
+      ? [`extended code ${explanation.extended.hex}`]
+      : []),
+  ];
+  if (unknown.length === 0) return null;
+  const subject = `${unknown.join(' and ')} ${unknown.length > 1 ? 'are' : 'is'} not in rdp-doctor's tables`;
+  if (explanation.range !== null)
+    return `${subject}; the causes shown are generic for its range (${explanation.range})`;
+  if (explanation.causes.length > 0) return `${subject}; the causes shown come from the code that is known`;
+  return `${subject}, and no known range gives guidance for it`;
 }

@@ -1,3 +1,4 @@
+import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { Finding } from '../rules/types.js';
 
 /** The error codes a finding produces, as a user would see them ("0x904/0x7", ERRCONNECT_...). */
@@ -7,24 +8,76 @@ export function clientErrorLabel(finding: Finding): string | undefined {
   return finding.clientErrors[0]?.code;
 }
 
+const STEP_NAMES: Readonly<Record<string, string>> = {
+  dns: 'name lookup',
+  tcp: 'TCP',
+  negotiation: 'X.224 negotiation',
+  tls: 'TLS',
+  certificate: 'certificate',
+  credssp: 'CredSSP (NLA)',
+  'rdp-security': 'Standard RDP Security',
+};
+
+/**
+ * The furthest step along the connection that a finding's evidence comes from: where it breaks
+ * ("TLS selected in the negotiation" is context; the answer to the ClientHello is the break).
+ */
+function stepOf(finding: Finding): string | undefined {
+  const order = Object.keys(STEP_NAMES);
+  const furthest = Math.max(-1, ...finding.evidence.map((item) => order.indexOf(item.source ?? '')));
+  return furthest >= 0 ? STEP_NAMES[order[furthest]!] : undefined;
+}
+
+export interface VerdictContext {
+  /** What the diagnosis could not look at (completeness.ts). */
+  readonly gaps?: readonly ScanGap[];
+  /** Simulated client profiles that completed TLS, for "the other clients connect". */
+  readonly compatibleClients?: number;
+}
+
 /**
  * One sentence saying where the connection breaks and why, built from the most severe finding.
- * "Clients fail with 0x904/0x7: the server only speaks TLS 1.0".
+ * INVARIANT: it says "should work" or "no problems" only when no error was found and the scan that
+ * would have found one finished; a failed step always yields an error finding (stage-failed).
  */
-export function verdictFor(findings: readonly Finding[]): string {
+export function verdictFor(findings: readonly Finding[], context: VerdictContext = {}): string {
+  const gaps = context.gaps ?? [];
   const errors = findings.filter((finding) => finding.severity === 'error');
+  const more =
+    errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
   if (errors.length > 0) {
     const top = errors[0]!;
+    if (top.id === 'client-incompatible') {
+      // Its title already names the clients, their error and the reason.
+      const others =
+        context.compatibleClients && context.compatibleClients > 0
+          ? `; the other ${context.compatibleClients} simulated client profile${context.compatibleClients > 1 ? 's' : ''} connect${context.compatibleClients > 1 ? '' : 's'}`
+          : '';
+      return `${top.title}${others}${more}.`;
+    }
     const code = clientErrorLabel(top);
-    const more =
-      errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-    return `${code ? `Connections fail with ${code}` : 'Connections fail'}: ${lowerFirst(top.title)}${more}.`;
+    const step = stepOf(top);
+    const where = step ? ` at the ${step} step` : '';
+    return `${code ? `Connections fail${where} with ${code}` : `Connections fail${where}`}: ${lowerFirst(top.title)}${more}.`;
   }
+  const internal = gaps.find((gap) => gap.kind === 'internal-error' && gap.onClientPath);
+  if (internal) return `No verdict: ${internal.text}.`;
+  const incomplete = gaps.filter((gap) => gap.kind !== 'quick' && gap.kind !== 'internal-error');
   const warnings = findings.filter((finding) => finding.severity === 'warning');
-  if (warnings.length > 0) {
-    return `Connections should work, but ${warnings.length} warning${warnings.length > 1 ? 's need' : ' needs'} attention: ${lowerFirst(warnings[0]!.title)}.`;
+  if (incomplete.length > 0) {
+    const also =
+      warnings.length > 0
+        ? ` ${warnings.length} warning${warnings.length > 1 ? 's need' : ' needs'} attention.`
+        : '';
+    return `No step failed, but the scan is incomplete (${incomplete[0]!.text}), so some clients may still fail.${also}`;
   }
-  return 'No problems found: a default client should connect.';
+  const quick = gaps.some((gap) => gap.kind === 'quick') ? ' in the steps a quick diagnosis checks' : '';
+  if (warnings.length > 0) {
+    return `Connections should work${quick}, but ${warnings.length} warning${warnings.length > 1 ? 's need' : ' needs'} attention: ${lowerFirst(warnings[0]!.title)}.`;
+  }
+  return quick
+    ? `No problems found${quick}: a default client should connect (client compatibility not checked).`
+    : 'No problems found: a default client should connect.';
 }
 
 /** Lower-cases a leading article so a title reads inside a sentence; names keep their capitals. */

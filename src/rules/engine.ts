@@ -21,7 +21,7 @@ export function evaluateRules<O>(rules: readonly Rule<O>[], observations: O): Ev
   for (const rule of rules) {
     let outcome: RuleOutcome;
     try {
-      outcome = rule.evaluate(observations);
+      outcome = rule.evaluate(observations, { earlier: findings });
     } catch (error) {
       outcome = { status: 'not-evaluated', reason: `internal error: ${(error as Error).message}` };
     }
@@ -34,8 +34,8 @@ export function evaluateRules<O>(rules: readonly Rule<O>[], observations: O): Ev
         title: report.title ?? rule.meta.title,
         explanation: rule.meta.docs.explanation,
         evidence: report.evidence,
-        clientErrors: rule.meta.clientErrors,
-        fixes: rankFixes([...(report.fixes ?? []), ...rule.meta.fixes]),
+        clientErrors: report.clientErrors ?? rule.meta.clientErrors,
+        fixes: rankFixes([...(report.fixes ?? []), ...(report.replaceFixes ? [] : rule.meta.fixes)]),
         ...(report.data ? { data: report.data } : {}),
       });
     }

@@ -38,6 +38,8 @@ export interface ClientError {
   readonly code: string;
   /** mstsc extended disconnect reason, e.g. "0x7". */
   readonly extended?: string;
+  /** The message the client shows with the code, from the sourced tables. */
+  readonly message?: string;
   readonly note?: string;
 }
 
@@ -47,6 +49,8 @@ export interface Evidence {
   readonly value: string | number | boolean;
   /** Which probe stage (or log record) observed it. */
   readonly source?: string;
+  /** Raw detail (an OpenSSL or decoder message) shown only with --verbose; always in JSON. */
+  readonly verboseOnly?: boolean;
 }
 
 /** Documentation every rule carries; the catalog test fails when any part is missing. */
@@ -78,6 +82,10 @@ export interface RuleReport {
   readonly severity?: Severity;
   /** Extra fixes placed before the rule's own (ranked again by risk by the engine). */
   readonly fixes?: readonly Fix[];
+  /** The rule's own fixes do not apply to this occurrence: only `fixes` are offered. */
+  readonly replaceFixes?: boolean;
+  /** Replaces the rule's client errors, e.g. with the one client profile this occurrence is about. */
+  readonly clientErrors?: readonly ClientError[];
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
@@ -98,10 +106,19 @@ export interface RuleMeta<Need extends string = string> {
   readonly fixes: readonly Fix[];
 }
 
+/** What the engine tells a rule besides the observations. */
+export interface RuleContext {
+  /**
+   * Findings of the rules listed before this one. Only a catch-all rule (listed last) reads them,
+   * to speak only where no specific rule did.
+   */
+  readonly earlier: readonly Finding[];
+}
+
 export interface Rule<Observations, Need extends string = string> {
   readonly meta: RuleMeta<Need>;
   /** Must not mutate its input (tests pass frozen observations). */
-  evaluate(observations: Observations): RuleOutcome;
+  evaluate(observations: Observations, context?: RuleContext): RuleOutcome;
 }
 
 export const RISK_ORDER: readonly FixRisk[] = ['low', 'medium', 'high'];

@@ -5,6 +5,7 @@ import { LAB_SCENARIOS } from '../../src/lab/scenarios.js';
 import { decodeConnectionConfirm } from '../../src/wire/x224.js';
 import { hex } from '../helpers/bytes.js';
 import { isOneLineUsageError, runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/free-port.js';
 import { addressAllocator } from '../testbed/address-allocator.js';
 
 describe('rdp-doctor lab', () => {
@@ -39,6 +40,12 @@ describe('rdp-doctor lab', () => {
     ['a scenario and --list', ['lab', 'healthy-tls', '--list'], /either a scenario or --list/],
     ['a bad listen address', ['lab', 'healthy-tls', '--listen', 'bad host:1'], /invalid host/],
     ['a bad listen port', ['lab', 'healthy-tls', '--listen', '127.0.0.1:99999'], /invalid port/],
+    ['a bare listen port out of range', ['lab', 'healthy-tls', '--listen', '70000'], /invalid port '70000'/],
+    [
+      'a listen name that does not resolve',
+      ['lab', 'healthy-tls', '--listen', 'nonsense.invalid'],
+      /cannot listen on nonsense\.invalid:3389: 'nonsense\.invalid' is not a local address/,
+    ],
   ];
   for (const [name, argv, message] of badUsage) {
     it(`rejects ${name} with one line and exit 2`, async () => {
@@ -103,4 +110,49 @@ describe('rdp-doctor lab', () => {
     assert.equal(await exit, 0);
     assert.match(stderr, /stopped on SIGINT: 1 connection\(s\), 1 X\.224 request\(s\)/);
   });
+
+  it('listens on 127.0.0.1 for a bare --listen port', async () => {
+    const port = await freePort('127.0.0.1');
+    const lab = await startLab(['lab', 'healthy-tls', '--listen', String(port)]);
+    assert.match(lab.stdout(), new RegExp(`listening on 127\\.0\\.0\\.1:${port}\n`));
+    assert.equal(await lab.stop(), 0);
+  });
+
+  it('shows an IPv6 listen address in brackets', async (t) => {
+    const port = await freePort('::1').catch(() => undefined);
+    if (port === undefined) return t.skip('this machine has no IPv6 loopback');
+    const lab = await startLab(['lab', 'healthy-tls', '--listen', `[::1]:${port}`]);
+    assert.match(lab.stdout(), new RegExp(`listening on \\[::1\\]:${port}\n`));
+    assert.match(lab.stdout(), new RegExp(`try: rdp-doctor diagnose \\[::1\\]:${port} `));
+    assert.equal(await lab.stop(), 0);
+  });
 });
+
+/** Runs `lab` in-process until it says it is listening; `stop` sends SIGINT and gives the exit code. */
+async function startLab(argv: string[]): Promise<{ stdout: () => string; stop: () => Promise<number> }> {
+  let stdout = '';
+  const { main } = await import('../../src/cli/main.js');
+  const exit = main(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: () => {},
+    stdoutIsTty: false,
+    stderrIsTty: false,
+    env: {},
+  });
+  let finished = false;
+  void exit.then(() => {
+    finished = true;
+  });
+  const deadline = Date.now() + 10_000;
+  while (!stdout.includes('listening') && !finished && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  return {
+    stdout: () => stdout,
+    stop: async () => {
+      if (!finished) process.emit('SIGINT');
+      return exit;
+    },
+  };
+}

@@ -10,6 +10,11 @@ describe('README.md', () => {
     assert.equal(readme, withUsage(readme));
   });
 
+  it("states explain's exit codes for codes and names no table holds", () => {
+    assert.match(readme, /`explain` exits `1` for a well-formed number no table holds/);
+    assert.match(readme, /and `2` for a word that is neither a code nor a known name/);
+  });
+
   it('states the two commands that work on a fresh machine', () => {
     assert.match(readme, /npm ci && npm run demo/);
     assert.match(readme, /npm ci && npm test/);

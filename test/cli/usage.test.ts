@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { COMMANDS } from '../../src/cli/commands/index.js';
 import { parseHostPort, parseMilliseconds, parsePort } from '../../src/cli/validate.js';
 import { isOneLineUsageError, runCli } from '../helpers/cli.js';
 
@@ -29,6 +30,42 @@ describe('global CLI conventions', () => {
     const run = await runCli(['--frob']);
     assert.ok(isOneLineUsageError(run), JSON.stringify(run));
   });
+});
+
+describe('help text', () => {
+  /**
+   * Every command summary and option description is one imperative phrase: lower-case, verb first,
+   * no full stop (the README adds the capital and the stop). A new verb joins this list on purpose.
+   */
+  const IMPERATIVE_VERBS = new Set([
+    'add',
+    'check',
+    'connect',
+    'explain',
+    'focus',
+    'list',
+    'listen',
+    'print',
+    'probe',
+    'rank',
+    'read',
+    'run',
+    'show',
+    'skip',
+    'start',
+    'wait',
+  ]);
+  const phrases = COMMANDS.flatMap((spec) => [
+    [`${spec.name}: summary`, spec.summary] as const,
+    ...spec.options.map((option) => [`${spec.name} --${option.name}`, option.description] as const),
+  ]);
+  for (const [where, phrase] of phrases) {
+    it(`${where} is an imperative phrase`, () => {
+      const verb = phrase.split(/[\s:]/)[0]!;
+      assert.ok(IMPERATIVE_VERBS.has(verb), `'${phrase}' starts with '${verb}', not an imperative verb`);
+      assert.doesNotMatch(phrase, /\.$/);
+    });
+  }
 });
 
 describe('target and number parsing', () => {

@@ -256,6 +256,42 @@ describe('client profiles', () => {
     assert.deepEqual(profile('freerdp-3').tls.versions, ['TLSv1.2', 'TLSv1.3']);
   });
 
+  it('gives every profile a unique display name that starts with its product and ends in no punctuation', () => {
+    const names = CLIENT_PROFILES.map((each) => each.displayName);
+    assert.ok(!hasDuplicates(names), names.join(' | '));
+    for (const each of CLIENT_PROFILES) {
+      assert.ok(each.displayName.startsWith(each.product), each.id);
+      assert.doesNotMatch(each.displayName, /[.,;:!?\s]$/, each.id);
+      assert.doesNotMatch(each.displayName, /\b(with|without|and|or)$/, each.id);
+    }
+    assert.equal(profile('windows-server-2012-r2').displayName, 'Windows Server 2012 R2');
+    assert.equal(profile('windows-7-sp1').displayName, 'Windows 7 SP1');
+  });
+
+  it('hedges only facts its sources dispute: TLS 1.0/1.1 on Windows 11 24H2 and Server 2025', () => {
+    const disputed = CLIENT_PROFILES.filter((each) => each.tls.versionsDisputed).map((each) => each.id);
+    assert.deepEqual(disputed, ['windows-11-24h2', 'windows-server-2025']);
+    for (const id of disputed) {
+      assert.notEqual(profile(id).confidence, 'high', `${id}: a disputed default is not high confidence`);
+      assert.ok(
+        profile(id).assumptions.some((assumption) => /sources disagree/.test(assumption)),
+        id,
+      );
+    }
+  });
+
+  it('models FreeRDP 2 against TLS 1.0/1.1 as build-dependent, with the error its table has', () => {
+    const dependent = profile('freerdp-2').tls.buildDependent;
+    assert.deepEqual(dependent?.versions, ['TLSv1', 'TLSv1.1']);
+    assert.match(dependent?.failsOn ?? '', /OpenSSL 3/);
+    assert.match(dependent?.connectsOn ?? '', /OpenSSL 1\.1/);
+    assert.ok(FREERDP_CONNECT_ERRORS.some((error) => error.name === dependent?.failingError));
+    for (const version of dependent?.versions ?? []) {
+      assert.ok(profile('freerdp-2').tls.versions.includes(version), 'the hello still offers it');
+    }
+    assert.equal(profile('freerdp-3').tls.buildDependent, undefined, 'FreeRDP 3.27+ offers TLS 1.2+ only');
+  });
+
   it('gives mstsc profiles the 0x904 / extended 0x7 message and a CredSSP oracle policy', () => {
     for (const each of CLIENT_PROFILES.filter((profile) => profile.platform.startsWith('windows'))) {
       assert.equal(each.errors.tlsFailure.code, 0x904, each.id);

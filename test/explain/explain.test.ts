@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CAUSE_LIST } from '../../src/explain/causes.js';
+import { CAUSE_LIST, CAUSES } from '../../src/explain/causes.js';
 import { CLIENT_PROFILES, findClientProfile } from '../../src/explain/client-profiles.js';
 import { causesForCode, PHASE_CAUSES, specificCauseKeys } from '../../src/explain/code-causes.js';
-import { explainCode } from '../../src/explain/explain.js';
+import { explainCode, UnknownNameError } from '../../src/explain/explain.js';
 import { CodeSyntaxError, parseCode } from '../../src/explain/parse-code.js';
 import { ERROR_TABLES, formatHex, lookupCode, lookupName, lookupValue } from '../../src/explain/tables.js';
 import { ALL_FINDING_IDS, DIAGNOSE_FINDING_IDS } from '../../src/rules/finding-ids.js';
@@ -144,7 +144,16 @@ describe('0x904 with extended 0x7', () => {
     }
     assert.equal(byId.get('tls-version-mismatch')?.confirm.by, 'diagnose');
     assert.equal(byId.get('tls-version-mismatch')?.confirm.stage, 'tls');
-    assert.equal(byId.get('cert-key-unreadable')?.confirm.by, 'analyze');
+    // The unreadable key's outside view: diagnose confirms it, analyze explains it.
+    assert.equal(byId.get('cert-key-unreadable')?.confirm.by, 'diagnose');
+    assert.equal(byId.get('cert-key-unreadable')?.finding, 'tls-handshake-aborted');
+    assert.equal(byId.get('cert-key-unreadable')?.confirm.stage, 'tls');
+    assert.equal(CAUSES['cert-key-unreadable'].confirm.explainedBy, 'tls-cert-key-unreadable');
+    assert.ok(
+      byId
+        .get('cert-key-unreadable')
+        ?.confirm.steps.some((step) => /analyze .*tls-cert-key-unreadable/.test(step)),
+    );
   });
 
   it('is ranked by likelihood', () => {
@@ -271,10 +280,49 @@ describe('unknown but well-formed codes', () => {
     assert.equal(explanation.causes[0]?.id, 'protocol-bug');
   });
 
-  it('an unknown name has no value and no causes', () => {
-    const explanation = explainCode('ERRINFO_NOT_A_THING');
+  it('an unknown name is not a question: it throws with the nearest known names', () => {
+    assert.throws(
+      () => explainCode('ERRINFO_SERVER_DENIED_CONECTION'),
+      (error: unknown) =>
+        error instanceof UnknownNameError &&
+        error.role === 'code' &&
+        error.suggestions[0] === 'ERRINFO_SERVER_DENIED_CONNECTION' &&
+        error.knownAs === null,
+    );
+    assert.throws(
+      () => explainCode('banana'),
+      (error: unknown) => error instanceof UnknownNameError && error.suggestions.length === 0,
+    );
+  });
+
+  it('a name known only outside the extended tables is refused as the extended code', () => {
+    assert.throws(
+      () => explainCode('0x904', 'SEC_E_LOGON_DENIED'),
+      (error: unknown) =>
+        error instanceof UnknownNameError && error.role === 'extended' && /SSPI/.test(error.knownAs ?? ''),
+    );
+  });
+
+  it('an unknown number gives the nearest known codes of its family', () => {
+    const explanation = explainCode('0x80090399');
     assert.equal(explanation.known, false);
-    assert.equal(explanation.code.value, null);
+    assert.deepEqual(
+      explanation.code.nearest?.map((near) => near.hex),
+      ['0x80090363', '0x80090362', '0x80090361'],
+    );
+    assert.ok(explanation.code.nearest?.every((near) => near.table === 'sspi-status'));
+  });
+
+  it('a number in no known range has no range and no causes, never a "no known range" range', () => {
+    const explanation = explainCode('0xDEADBEEF');
+    assert.equal(explanation.known, false);
+    assert.equal(explanation.range, null);
+    assert.equal(explanation.phase, null);
     assert.deepEqual(explanation.causes, []);
+    assert.deepEqual(explanation.code.nearest, []);
+  });
+
+  it('a known code carries no nearest list', () => {
+    assert.equal(explainCode('0x904').code.nearest, undefined);
   });
 });

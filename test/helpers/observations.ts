@@ -243,9 +243,10 @@ export function leaf(patch: Partial<CertificateFacts> = {}): CertificateFacts {
   };
 }
 
+/** Issued by a root Node's bundled store lists (a public CA: tls-cert-private-ca stays quiet). */
 export const ISSUING_CA = leaf({
   subject: 'CN=Example Issuing CA, O=Example',
-  issuer: 'CN=Example Root CA, O=Example',
+  issuer: 'C=US, O=Internet Security Research Group, CN=ISRG Root X1',
   commonName: 'Example Issuing CA',
   dnsNames: [],
   isCa: true,

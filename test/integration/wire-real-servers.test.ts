@@ -17,7 +17,13 @@ import {
 import { tpktFrameLength } from '../../src/wire/tpkt.js';
 import { decodeTsRequest, encodeTsRequest, tsRequestFrameLength } from '../../src/wire/ts-request.js';
 import { decodeConnectionConfirm, encodeConnectionRequest } from '../../src/wire/x224.js';
-import { addressAllocator, type RunningServer, startFreerdpShadow, startXrdp } from '../testbed/index.js';
+import {
+  addressAllocator,
+  missingBinaries,
+  type RunningServer,
+  startFreerdpShadow,
+  startXrdp,
+} from '../testbed/index.js';
 
 /**
  * Our codecs against real servers on loopback (../shared/TESTBED.md): xrdp for negotiation and
@@ -25,6 +31,9 @@ import { addressAllocator, type RunningServer, startFreerdpShadow, startXrdp } f
  * testbed, so each gets its own address, display and working directory.
  */
 const PORT = 3389;
+/** Without a server the suite is skipped with the reason, as the README promises. */
+const withoutXrdp = missingBinaries('xrdp');
+const withoutShadow = missingBinaries('freerdp-shadow-cli', 'Xvfb');
 
 /** Reads one frame from a socket using a frame-length function (TPKT or TSRequest). */
 function readFrame(
@@ -91,7 +100,7 @@ const clientData: ClientData = {
   other: [],
 };
 
-describe('xrdp (security_layer=rdp, crypt_level=high)', { timeout: 30_000 }, () => {
+describe('xrdp (security_layer=rdp, crypt_level=high)', { timeout: 30_000, skip: withoutXrdp }, () => {
   let xrdp: RunningServer | undefined;
   before(async () => {
     xrdp = await startXrdp({
@@ -131,7 +140,7 @@ describe('xrdp (security_layer=rdp, crypt_level=high)', { timeout: 30_000 }, () 
   });
 });
 
-describe('FreeRDP shadow server (/sec:nla)', { timeout: 40_000 }, () => {
+describe('FreeRDP shadow server (/sec:nla)', { timeout: 40_000, skip: withoutShadow }, () => {
   let shadow: RunningServer | undefined;
   before(async () => {
     shadow = await startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' });

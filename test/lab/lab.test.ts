@@ -4,9 +4,12 @@ import { connect, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import * as x509 from '@peculiar/x509';
-import { LAB_SCENARIOS } from '../../src/lab/scenarios.js';
+import { findScenario, LAB_SCENARIOS, type LabScenario } from '../../src/lab/scenarios.js';
 import { type LabServer, startLabServer, UnknownScenarioError } from '../../src/lab/server.js';
+import { postureHello, suitesForVersion } from '../../src/probe/stages/tls-posture.js';
 import { DecodeError } from '../../src/wire/errors.js';
+import { clientHelloRecord } from '../../src/wire/tls-client-hello.js';
+import { TlsVersion } from '../../src/wire/tls-record.js';
 import {
   DEFAULT_NEGOTIATE_FLAGS,
   decodeNtlmChallenge,
@@ -334,6 +337,62 @@ describe('lab scenarios', () => {
     });
     assert.ok(answer.chunkTimes.length >= 10, `${answer.chunkTimes.length} chunks`);
     assert.ok(elapsed >= (CONFIRM_SIZE - 1) * 200 - 100, `took ${elapsed} ms`);
+    socket.destroy();
+  });
+
+  scenario(
+    'drip',
+    'sends the Connection Confirm and the TLS flight at about 20 bytes per second',
+    async () => {
+      const server = await lab('drip');
+      const socket = await open(server);
+      const started = Date.now();
+      const confirm = await exchange(socket, {
+        send: REQUEST_TLS_AND_NLA,
+        waitMs: 4000,
+        expectBytes: CONFIRM_SIZE,
+      });
+      const elapsed = Date.now() - started;
+      assert.deepEqual(decodeConnectionConfirm(confirm.bytes).negotiation, {
+        type: 'response',
+        flags: 0x07,
+        selectedProtocol: 1,
+      });
+      // One byte every 50 ms, the first at once.
+      assert.ok(confirm.chunkTimes.length >= 5, `${confirm.chunkTimes.length} chunks`);
+      assert.ok(elapsed >= (CONFIRM_SIZE - 1) * 50 - 100, `took ${elapsed} ms`);
+      const hello = clientHelloRecord(postureHello(TlsVersion.TLS_1_2, suitesForVersion(TlsVersion.TLS_1_2)));
+      const flight = await exchange(socket, { send: hello, waitMs: 1000 });
+      assert.equal(flight.ending, 'open');
+      // The start of a TLS handshake record, and in a second about 20 bytes of it.
+      assert.deepEqual([...flight.bytes.subarray(0, 2)], [0x16, 0x03]);
+      assert.ok(flight.bytes.length >= 8 && flight.bytes.length <= 32, `${flight.bytes.length} bytes in 1 s`);
+      socket.destroy();
+    },
+  );
+
+  it('drip on TLS only: the Connection Confirm comes at full speed, the TLS flight crawls', async () => {
+    const drip = findScenario('drip')!;
+    const tlsOnly: LabScenario = {
+      ...drip,
+      behaviour: {
+        ...drip.behaviour,
+        drip: { bytesPerSecond: 20, answers: ['tls'] },
+      } as LabScenario['behaviour'],
+    };
+    const server = await startLabServer(tlsOnly, { host: await addressAllocator.next(), port: 3389 });
+    servers.push(server);
+    const socket = await open(server);
+    const confirm = await exchange(socket, {
+      send: REQUEST_TLS_AND_NLA,
+      waitMs: 2000,
+      expectBytes: CONFIRM_SIZE,
+    });
+    assert.equal(confirm.chunkTimes.length, 1);
+    const hello = clientHelloRecord(postureHello(TlsVersion.TLS_1_2, suitesForVersion(TlsVersion.TLS_1_2)));
+    const flight = await exchange(socket, { send: hello, waitMs: 500 });
+    assert.equal(flight.bytes[0], 0x16);
+    assert.ok(flight.bytes.length >= 4 && flight.bytes.length <= 20, `${flight.bytes.length} bytes in 0.5 s`);
     socket.destroy();
   });
 

@@ -37,4 +37,55 @@ describe('verdict', () => {
       'No problems found: a default client should connect.',
     );
   });
+
+  it('names the step that broke', () => {
+    const verdict = verdictFor([
+      finding({
+        title: 'The server selected TLS, then did not speak TLS',
+        evidence: [{ label: 'answer', value: 'TPKT', source: 'tls' }],
+        clientErrors: [{ client: 'mstsc', code: '0x904', extended: '0x7' }],
+      }),
+    ]);
+    assert.equal(
+      verdict,
+      'Connections fail at the TLS step with 0x904/0x7: the server selected TLS, then did not speak TLS.',
+    );
+  });
+  it('a client group says who fails and that the others connect', () => {
+    const verdict = verdictFor(
+      [
+        finding({
+          id: 'client-incompatible',
+          title: 'Windows 11 24H2 clients fail with 0x904/0x7: the server only speaks TLS 1.0',
+        }),
+      ],
+      { compatibleClients: 15 },
+    );
+    assert.equal(
+      verdict,
+      'Windows 11 24H2 clients fail with 0x904/0x7: the server only speaks TLS 1.0; the other 15 simulated client profiles connect.',
+    );
+  });
+  it('never says "should work" on an incomplete scan', () => {
+    const gaps = [
+      { kind: 'tls-enumeration-incomplete' as const, text: 'the TLS enumeration stopped part-way' },
+    ];
+    for (const findings of [[], [finding({ severity: 'warning' })]]) {
+      const verdict = verdictFor(findings, { gaps });
+      assert.doesNotMatch(verdict, /should work|No problems/);
+      assert.match(verdict, /incomplete \(the TLS enumeration stopped part-way\)/);
+    }
+  });
+  it('gives no verdict when rdp-doctor itself failed on the client path', () => {
+    const verdict = verdictFor([], {
+      gaps: [
+        { kind: 'internal-error', text: 'rdp-doctor failed inside its own tls step', onClientPath: true },
+      ],
+    });
+    assert.equal(verdict, 'No verdict: rdp-doctor failed inside its own tls step.');
+  });
+  it('a quick diagnosis says what it did not check', () => {
+    const verdict = verdictFor([], { gaps: [{ kind: 'quick', text: 'quick' }] });
+    assert.match(verdict, /quick diagnosis checks.*client compatibility not checked/);
+  });
 });

@@ -19,7 +19,7 @@ const NOT_YET_IMPLEMENTED: ReadonlySet<string> = new Set(['client-incompatible']
 const RULE_DIR = fileURLToPath(new URL('../../src/rules/diagnose/', import.meta.url));
 const TEST_DIR = fileURLToPath(new URL('./diagnose/', import.meta.url));
 /** Files in the rule folder that are shared code, not rules. */
-const SUPPORT_FILES = new Set(['index.ts', 'helpers.ts', 'fixes.ts', 'client-errors.ts']);
+const SUPPORT_FILES = new Set(['index.ts', 'helpers.ts', 'completeness.ts', 'fixes.ts', 'client-errors.ts']);
 
 const ids = DIAGNOSE_RULES.map((rule) => rule.meta.id);
 

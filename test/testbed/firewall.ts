@@ -43,7 +43,14 @@ export function firewallUnsupported(): string | false {
 
 let sequence = 0;
 
-export async function startFirewalledPort(): Promise<RunningServer> {
+/**
+ * What the namespace's INPUT rule does to SYNs for the port: DROP (they vanish), or REJECT with an
+ * ICMP message (`iptables --reject-with`), the answer a firewall gives when it says no out loud.
+ */
+export type FirewallAction =
+  'drop' | 'icmp-admin-prohibited' | 'icmp-host-prohibited' | 'icmp-port-unreachable';
+
+export async function startFirewalledPort(action: FirewallAction = 'drop'): Promise<RunningServer> {
   const unsupported = firewallUnsupported();
   if (unsupported) throw new Error(`startFirewalledPort: ${unsupported}`);
   const tag = randomBytes(3).toString('hex');
@@ -70,7 +77,8 @@ export async function startFirewalledPort(): Promise<RunningServer> {
     must([...inside, 'ip', 'link', 'set', 'lo', 'up']);
     must([...inside, 'ip', 'addr', 'add', `${targetAddress}/30`, 'dev', namespaceSide]);
     must([...inside, 'ip', 'link', 'set', namespaceSide, 'up']);
-    must([...inside, 'iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', String(RDP_PORT), '-j', 'DROP']);
+    const verdict = action === 'drop' ? ['-j', 'DROP'] : ['-j', 'REJECT', '--reject-with', action];
+    must([...inside, 'iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', String(RDP_PORT), ...verdict]);
   } catch (error) {
     cleanup();
     unregister();

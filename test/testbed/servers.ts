@@ -34,6 +34,8 @@ export interface XrdpOptions {
   readonly fork?: boolean;
   /** Default DEBUG, so a failing test has the log it needs; INFO is xrdp's shipped level. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+  /** More [Globals] lines, applied last (e.g. the lines of a fix under test). */
+  readonly globals?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function startXrdp(options: XrdpOptions): Promise<RunningServer & {
   };
   if (options.tlsCiphers) globals.tls_ciphers = options.tlsCiphers;
   let ini = setIniValues(readFileSync(XRDP_INI, 'utf8'), 'Globals', globals);
+  if (options.globals) ini = setIniValues(ini, 'Globals', options.globals);
   ini = setIniValues(ini, 'Logging', {
     LogFile: logPath,
     EnableSyslog: 'false',

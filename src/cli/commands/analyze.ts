@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { CommandSpec } from '../spec.js';
 
 function parseSince(raw: string): Date {
@@ -12,11 +12,13 @@ function parseSince(raw: string): Date {
 
 export const analyzeCommand: CommandSpec = {
   name: 'analyze',
-  summary:
-    "Reads a server's event logs (.evtx, Event Viewer XML, Get-WinEvent JSON) and says what they prove",
+  summary: "read a server's event logs (.evtx, Event Viewer XML, Get-WinEvent JSON) and say what they prove",
   description:
     'Give the System, Security, RemoteDesktopServices-RdpCoreTS and TerminalServices logs copied off the server.\n' +
-    'Damaged .evtx files are read as far as they go; the damage is reported.',
+    'Damaged .evtx files are read as far as they go; the damage is reported.\n\n' +
+    'Exit: 0 no problem shown, 1 a finding of severity error, 2 bad input. A file that cannot be read\n' +
+    'is bad input: its error goes to stderr and the exit code is 2 even when other files are read and\n' +
+    'reported (the report names the unread files); when no file can be read, only the errors are printed.',
   arguments: [
     {
       name: 'file',
@@ -29,10 +31,10 @@ export const analyzeCommand: CommandSpec = {
     {
       name: 'since',
       value: 'DATE',
-      description: 'only records at or after DATE (ISO 8601)',
+      description: 'read only records at or after DATE (ISO 8601)',
       parse: parseSince,
     },
-    { name: 'events', description: 'with --json: also list every record read' },
+    { name: 'events', description: 'list every record read as well (with --json)' },
   ],
   examples: [
     'rdp-doctor analyze System.evtx Security.evtx',
@@ -42,15 +44,19 @@ export const analyzeCommand: CommandSpec = {
   async run(context, args, options) {
     const { analyzeFiles } = await import('../../evidence/analyze.js');
     const { renderAnalyzeText } = await import('../../report/analyze-text.js');
-    const result = await analyzeFiles(args, options.since as Date | undefined);
-    for (const error of result.errors) context.io.stderr(`rdp-doctor: ${error}\n`);
+    const report = await analyzeFiles(args, options.since as Date | undefined);
+    for (const input of report.unreadable) context.io.stderr(`rdp-doctor: ${input.message}\n`);
+    // Nothing was read, so there is nothing to report: a verdict here would be about no logs at all.
+    if (report.files.length === 0) return ExitCode.USAGE;
     if (context.json) {
-      const { events, ...rest } = result.report;
+      const { events, ...rest } = report;
       context.io.stdout(`${JSON.stringify(options.events ? { ...rest, events } : rest)}\n`);
     } else {
-      context.io.stdout(renderAnalyzeText(result.report, context.colors));
+      context.io.stdout(renderAnalyzeText(report, context.colors));
     }
-    if (result.errors.length > 0) return 2;
-    return result.report.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
+    if (report.unreadable.length > 0) return ExitCode.USAGE;
+    return report.findings.some((finding) => finding.severity === 'error')
+      ? ExitCode.PROBLEMS_FOUND
+      : ExitCode.OK;
   },
 };

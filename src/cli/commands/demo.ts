@@ -30,7 +30,7 @@ export const demoCommand: CommandSpec = {
       name: 'timeout',
       short: 't',
       value: 'MS',
-      description: 'per-step timeout in milliseconds',
+      description: 'wait at most MS milliseconds for each step',
       defaultValue: 2000,
       parse: (raw) => parseMilliseconds(raw, '--timeout'),
     },

@@ -26,21 +26,21 @@ export const diagnoseCommand: CommandSpec = {
       name: 'port',
       short: 'p',
       value: 'PORT',
-      description: 'port (overrides HOST:PORT)',
+      description: 'connect to PORT (overrides HOST:PORT)',
       parse: (raw) => parsePort(raw),
     },
     {
       name: 'timeout',
       short: 't',
       value: 'MS',
-      description: 'per-step timeout in milliseconds',
+      description: 'wait at most MS milliseconds for each step',
       defaultValue: 4000,
       parse: (raw) => parseMilliseconds(raw, '--timeout'),
     },
     {
       name: 'name',
       value: 'NAME',
-      description: 'the name clients use, for certificate checks (default: HOST)',
+      description: 'check the certificate against NAME, the name clients use (default: HOST)',
     },
     {
       name: 'client',
@@ -85,8 +85,11 @@ export const diagnoseCommand: CommandSpec = {
         renderDiagnoseText(diagnosis.document, { verbose: Boolean(options.verbose), colors: context.colors }),
       );
     }
-    return diagnosis.document.findings.some((finding) => finding.severity === 'error')
-      ? ExitCode.PROBLEMS_FOUND
-      : ExitCode.OK;
+    if (diagnosis.document.findings.some((finding) => finding.severity === 'error'))
+      return ExitCode.PROBLEMS_FOUND;
+    // Our own failure on a step every client takes leaves no verdict: never "healthy".
+    if (diagnosis.document.incomplete.some((gap) => gap.kind === 'internal-error' && gap.onClientPath))
+      return ExitCode.INTERNAL;
+    return ExitCode.OK;
   },
 };

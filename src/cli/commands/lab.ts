@@ -2,9 +2,11 @@ import { findScenario, LAB_SCENARIOS, type LabScenario } from '../../lab/scenari
 import type { LabServer } from '../../lab/server.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CommandContext, CommandSpec } from '../spec.js';
-import { type HostTarget, parseHostPort } from '../validate.js';
+import { formatHostPort } from '../../probe/host-port.js';
+import { type HostTarget, parseHostPort, parsePort } from '../validate.js';
 
-const DEFAULT_LISTEN = '127.0.0.1:3389';
+const LOOPBACK = '127.0.0.1';
+const DEFAULT_LISTEN = `${LOOPBACK}:3389`;
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 function scenarioJson(scenario: LabScenario): Record<string, unknown> {
@@ -33,9 +35,23 @@ function listScenarios({ io, json, colors }: CommandContext): number {
   return ExitCode.OK;
 }
 
+/** --listen: ADDR:PORT, [IPv6]:PORT, ADDR (port 3389), or a bare PORT on 127.0.0.1. */
+function parseListenAddress(raw: string): HostTarget {
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) return { host: LOOPBACK, port: parsePort(text) };
+  return parseHostPort(text);
+}
+
+/** Codes getaddrinfo gives for a name that does not resolve (or not now). */
+const UNRESOLVED_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'ENODATA']);
+
 function listenError(error: unknown, target: HostTarget): UsageError {
   const code = (error as NodeJS.ErrnoException).code;
-  const where = `${target.host}:${target.port}`;
+  const where = formatHostPort(target.host, target.port);
+  if (code !== undefined && UNRESOLVED_CODES.has(code))
+    return new UsageError(
+      `cannot listen on ${where}: '${target.host}' is not a local address or a name that resolves`,
+    );
   if (code === 'EADDRINUSE') return new UsageError(`cannot listen on ${where}: the port is already in use`);
   if (code === 'EACCES')
     return new UsageError(`cannot listen on ${where}: permission denied (ports below 1024 need root)`);
@@ -73,9 +89,7 @@ async function runScenario(
   }
   // INVARIANT: the signal handlers are in place before anything says the lab is ready.
   const stopped = untilStopSignal();
-  const address = server.host.includes(':')
-    ? `[${server.host}]:${server.port}`
-    : `${server.host}:${server.port}`;
+  const address = formatHostPort(server.host, server.port);
   if (json) {
     io.stdout(
       `${JSON.stringify({ listening: { host: server.host, port: server.port }, scenario: scenarioJson(scenario) })}\n`,
@@ -110,8 +124,8 @@ export const labCommand: CommandSpec = {
     {
       name: 'listen',
       value: 'ADDR:PORT',
-      description: `address and port to listen on (default ${DEFAULT_LISTEN})`,
-      parse: (raw: string) => parseHostPort(raw),
+      description: `listen on ADDR:PORT; ADDR alone uses port 3389, a bare PORT listens on ${LOOPBACK} (default: ${DEFAULT_LISTEN})`,
+      parse: (raw: string) => parseListenAddress(raw),
     },
     { name: 'list', description: 'list the scenarios and exit' },
   ],
@@ -126,7 +140,7 @@ export const labCommand: CommandSpec = {
     if (scenarioId === undefined) throw new UsageError("missing scenario: see 'rdp-doctor lab --list'");
     const scenario = findScenario(scenarioId);
     if (!scenario) throw new UsageError(`unknown scenario '${scenarioId}': see 'rdp-doctor lab --list'`);
-    const target = (options.listen as HostTarget | undefined) ?? parseHostPort(DEFAULT_LISTEN);
+    const target = (options.listen as HostTarget | undefined) ?? parseListenAddress(DEFAULT_LISTEN);
     return runScenario(context, scenario, target);
   },
 };

@@ -73,7 +73,8 @@ export const FREERDP_PROFILES: readonly ClientProfile[] = [
   {
     id: 'freerdp-2',
     product: 'FreeRDP',
-    release: '2.x (2.0 to 2.11), built with OpenSSL 1.1.1',
+    release: '2.x (2.0 to 2.11)',
+    displayName: 'FreeRDP 2',
     platform: 'cross-platform',
     current: false,
     tls: {
@@ -83,13 +84,24 @@ export const FREERDP_PROFILES: readonly ClientProfile[] = [
       tls13CipherSuites: OPENSSL_TLS13_SUITES,
       groups: OPENSSL_1_1_GROUPS,
       signatureAlgorithms: OPENSSL_1_1_SIGNATURE_ALGORITHMS,
+      buildDependent: {
+        versions: ['TLSv1', 'TLSv1.1'],
+        failsOn: 'OpenSSL 3 builds (most current Linux distributions: Debian 12, Ubuntu 22.04 and later)',
+        connectsOn: 'OpenSSL 1.1.1 builds (Debian 11, Ubuntu 20.04, RHEL 8)',
+        failingError: 'ERRCONNECT_TLS_CONNECT_FAILED',
+        source: {
+          ref: 'xfreerdp 2.11.7 (Debian 12, OpenSSL 3.0) against xrdp with ssl_protocols=TLSv1 and =TLSv1.1 (test/integration/client-predictions.test.ts)',
+          note: 'ERRCONNECT_TLS_CONNECT_FAILED [0x00020008] at the default security level 1',
+        },
+      },
     },
     security: FREERDP_SECURITY,
     errors: FREERDP_ERRORS,
     notes: [
       'The 2.x line is superseded by 3.x and gets only occasional security releases (2.11.8, 2026-02).',
-      'Built with OpenSSL 3 (e.g. Ubuntu 22.04) it still offers TLS 1.0/1.1, but the handshake fails at ' +
-        'security level 1; /tls-seclevel:0 brings them back.',
+      'Built with OpenSSL 3 (e.g. Debian 12, Ubuntu 22.04) it still offers TLS 1.0/1.1, but the handshake fails ' +
+        'at security level 1 (seen with xfreerdp 2.11.7); /tls-seclevel:0 brings them back. Built with OpenSSL ' +
+        '1.1.1 it connects.',
     ],
     sources: [
       freerdpSource(
@@ -118,7 +130,8 @@ export const FREERDP_PROFILES: readonly ClientProfile[] = [
     ],
     confidence: 'medium',
     assumptions: [
-      'built with OpenSSL 1.1.1 (Debian 11, Ubuntu 20.04, RHEL 8); its DEFAULT suite order equals OpenSSL 3.0’s',
+      'the hello is that of an OpenSSL 1.1.1 build (Debian 11, Ubuntu 20.04, RHEL 8); its DEFAULT suite order equals ' +
+        'OpenSSL 3.0’s, and an OpenSSL 3 build differs only in its groups and in failing TLS 1.0/1.1',
       'OpenSSL 1.1.1 groups and signature algorithms are as OpenSSL 1.1.1 documents its defaults, not captured here',
       'no /tls-ciphers, /tls-seclevel or /sec option and no distribution crypto policy changes the defaults',
     ],
@@ -127,6 +140,7 @@ export const FREERDP_PROFILES: readonly ClientProfile[] = [
     id: 'freerdp-3',
     product: 'FreeRDP',
     release: '3.27 and later, built with OpenSSL 3',
+    displayName: 'FreeRDP 3.27+',
     platform: 'cross-platform',
     current: true,
     tls: {

@@ -33,6 +33,26 @@ export interface ClientTlsDefaults {
   readonly groups: readonly number[];
   /** signature_algorithms in order; empty when the client sends none (no TLS 1.2 on by default). */
   readonly signatureAlgorithms: readonly number[];
+  /**
+   * Set where sources disagree on which versions are on by default, naming what is disputed: a
+   * verdict that rests on `versions` says "likely", not "will" (TLS 1.0/1.1 on Windows 11 24H2).
+   */
+  readonly versionsDisputed?: string;
+  /** Versions the hello offers but whose handshake succeeds or fails with the TLS library the client was built with. */
+  readonly buildDependent?: BuildDependentVersions;
+}
+
+/** The FreeRDP 2 case: one release, two outcomes, decided by the OpenSSL it was built against. */
+export interface BuildDependentVersions {
+  readonly versions: readonly TlsVersionName[];
+  /** The builds on which a handshake in these versions fails, e.g. 'OpenSSL 3 builds (most current Linux distributions)'. */
+  readonly failsOn: string;
+  /** The builds on which it completes. */
+  readonly connectsOn: string;
+  /** What a failing build prints, by name (ERRCONNECT_TLS_CONNECT_FAILED). */
+  readonly failingError: string;
+  /** Where the behaviour was seen or read. */
+  readonly source: ClientSource;
 }
 
 export interface ClientSecurityDefaults {
@@ -76,6 +96,8 @@ export interface ClientProfile {
   readonly id: string;
   readonly product: string;
   readonly release: string;
+  /** How verdicts name the profile: unique across profiles, no trailing punctuation ('Windows 7 SP1 (TLS 1.2 update)'). */
+  readonly displayName: string;
   readonly platform: ClientPlatform;
   /** A currently supported release: a failure for it is an `error`, for an old one a `warning`. */
   readonly current: boolean;

@@ -64,6 +64,7 @@ export const WINDOWS_APP_PROFILES: readonly ClientProfile[] = [
     id: 'windows-app-macos',
     product: 'Windows App',
     release: 'macOS (current App Store version)',
+    displayName: 'Windows App macOS',
     platform: 'macos',
     current: true,
     tls: {
@@ -85,6 +86,7 @@ export const WINDOWS_APP_PROFILES: readonly ClientProfile[] = [
     id: 'windows-app-ios',
     product: 'Windows App',
     release: 'iOS and iPadOS (current App Store version)',
+    displayName: 'Windows App iOS',
     platform: 'ios',
     current: true,
     tls: {
@@ -106,6 +108,7 @@ export const WINDOWS_APP_PROFILES: readonly ClientProfile[] = [
     id: 'windows-app-android',
     product: 'Windows App',
     release: 'Android (current Play Store version)',
+    displayName: 'Windows App Android',
     platform: 'android',
     current: true,
     tls: {

@@ -14,6 +14,7 @@ import { flagNames } from '../../wire/rdp-neg.js';
 import { decodeTsRequest, encodeTsRequest, tsRequestFrameLength } from '../../wire/ts-request.js';
 import { Conversation, type ReadResult } from '../conversation.js';
 import { reasonForExchangeEnd } from '../net-errors.js';
+import { stallProgress } from '../stall.js';
 import type { Attempt, CredsspObservation, NegotiationProbe, NtlmChallengeFacts } from '../types.js';
 
 /** The CredSSP version we announce: the current one (MS-CSSP 6, with the CVE-2018-0886 nonce). */
@@ -50,7 +51,8 @@ export function interpretCredsspAnswer(
   const base = { clientVersion: CLIENT_CREDSSP_VERSION, ms: Math.round(answer.ms) };
   if (answer.kind === 'closed') return { ...base, outcome: 'closed' };
   if (answer.kind === 'reset') return { ...base, outcome: 'reset' };
-  if (answer.kind === 'timeout') return { ...base, outcome: 'timeout' };
+  if (answer.kind === 'timeout')
+    return { ...base, outcome: 'timeout', stall: stallProgress('ts-request', answer.received, answer) };
   if (answer.kind === 'malformed') return { ...base, outcome: 'malformed' };
   try {
     const request = decodeTsRequest(answer.bytes);

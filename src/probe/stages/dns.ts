@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import { isIP } from 'node:net';
 import { normaliseNetworkError } from '../net-errors.js';
-import type { DnsObservation, NetworkErrorInfo } from '../types.js';
+import type { ClaimedNameResolution, DnsObservation, NetworkErrorInfo } from '../types.js';
 
 export interface ResolvedAddress {
   readonly address: string;
@@ -71,4 +71,41 @@ export async function reverseLookup(address: string, timeoutMs: number): Promise
   } catch {
     return [];
   }
+}
+
+/** At most this many claimed names are looked up: a certificate may carry dozens of SANs. */
+const MAX_CLAIMED_NAMES = 6;
+
+/**
+ * Resolves the names a server gives itself (certificate names, the NTLM DNS computer name) that
+ * differ from the name connected to, in parallel, so a rule can tell an alias of the same machine
+ * from another machine. Wildcards and IP literals are not looked up. Never throws.
+ */
+export async function resolveClaimedNames(
+  claimed: readonly { readonly name: string; readonly from: 'certificate' | 'ntlm' }[],
+  expectedName: string,
+  timeoutMs: number,
+): Promise<ClaimedNameResolution[]> {
+  const expected = expectedName.trim().toLowerCase().replace(/\.$/, '');
+  const seen = new Set<string>();
+  const wanted = claimed.filter(({ name }) => {
+    const key = name.trim().toLowerCase().replace(/\.$/, '');
+    if (!key || key === expected || key.includes('*') || isIP(key) !== 0 || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return Promise.all(
+    wanted.slice(0, MAX_CLAIMED_NAMES).map(async ({ name, from }) => {
+      try {
+        const records = await withTimeout(
+          dns.promises.lookup(name, { all: true, verbatim: true }),
+          timeoutMs,
+          `resolving ${name}`,
+        );
+        return { name, from, addresses: records.map((record) => record.address) };
+      } catch {
+        return { name, from, addresses: [] };
+      }
+    }),
+  );
 }

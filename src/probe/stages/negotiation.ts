@@ -2,6 +2,7 @@ import { DecodeError } from '../../wire/errors.js';
 import { failureCodeName, flagNames, NegResponseFlag, Protocol, protocolNames } from '../../wire/rdp-neg.js';
 import { decodeConnectionConfirm, encodeConnectionRequest } from '../../wire/x224.js';
 import type { ReadResult } from '../conversation.js';
+import { stallProgress } from '../stall.js';
 import type { NegotiationOutcome, NegotiationProbe } from '../types.js';
 
 /**
@@ -92,7 +93,7 @@ export function interpretNegotiationAnswer(
     case 'reset':
       return simple('reset', answer.received);
     case 'timeout':
-      return simple('timeout', answer.received);
+      return { ...simple('timeout', answer.received), stall: stallProgress('x224-confirm', answer.received, answer) };
     case 'malformed': {
       const notTpkt = answer.received[0] !== 0x03;
       return {

@@ -17,6 +17,7 @@ import { Protocol } from '../../wire/rdp-neg.js';
 import { tpktFrameLength } from '../../wire/tpkt.js';
 import type { Conversation, ReadResult } from '../conversation.js';
 import { reasonForExchangeEnd } from '../net-errors.js';
+import { stallProgress } from '../stall.js';
 import type { Attempt, NegotiationProbe, RdpSecurityObservation } from '../types.js';
 
 /** Every method a client can offer, so the server's choice shows what it insists on. */
@@ -74,7 +75,12 @@ export function interpretConnectResponse(
   const base = { clientEncryptionMethods: OFFERED_ENCRYPTION_METHODS, ms: Math.round(answer.ms) };
   if (answer.kind === 'closed') return { ...base, outcome: 'closed' };
   if (answer.kind === 'reset') return { ...base, outcome: 'reset' };
-  if (answer.kind === 'timeout') return { ...base, outcome: 'timeout' };
+  if (answer.kind === 'timeout')
+    return {
+      ...base,
+      outcome: 'timeout',
+      stall: stallProgress('mcs-connect-response', answer.received, answer),
+    };
   if (answer.kind === 'malformed') return { ...base, outcome: 'malformed' };
   try {
     const response = decodeServerConnectResponse(answer.bytes);
@@ -120,6 +126,10 @@ export function interpretConnectResponse(
       ...(server.core.clientRequestedProtocols !== undefined
         ? { clientRequestedProtocols: server.core.clientRequestedProtocols }
         : {}),
+      ...(server.core.earlyCapabilityFlags !== undefined
+        ? { serverEarlyCapabilityFlags: server.core.earlyCapabilityFlags }
+        : {}),
+      mcsMaxChannelIds: response.mcs.domainParameters.maxChannelIds,
       ...(security
         ? {
             encryptionMethod: security.encryptionMethod,
@@ -134,6 +144,12 @@ export function interpretConnectResponse(
     if (error instanceof DecodeError) return { ...base, outcome: 'malformed' };
     throw error;
   }
+}
+
+/** "RDP 5.0, 5.1, ..., 8.1" (one version code names many releases) as "RDP 5.0 to 8.1"; the JSON keeps the list. */
+function versionRange(name: string | undefined): string {
+  const releases = (name ?? 'unknown version').split(', ');
+  return releases.length > 2 ? `${releases[0]} to ${releases.at(-1)!.replace(/^RDP /, '')}` : releases.join(', ');
 }
 
 export async function rdpSecurityStage(
@@ -154,7 +170,7 @@ export async function rdpSecurityStage(
     observation,
     ms: observation.ms,
     summary: ok
-      ? `${observation.serverVersionName}, ${observation.encryptionMethodName ?? 'no'} encryption, level ${observation.encryptionLevelName ?? 'none'}${observation.serverCertificate?.rsaKeyBits ? `, ${observation.serverCertificate.rsaKeyBits}-bit RSA` : ''}`
+      ? `${versionRange(observation.serverVersionName)}, ${observation.encryptionMethodName ?? 'no'} encryption, level ${observation.encryptionLevelName ?? 'none'}${observation.serverCertificate?.rsaKeyBits ? `, ${observation.serverCertificate.rsaKeyBits}-bit RSA` : ''}`
       : `no usable MCS Connect-Response (${observation.outcome})`,
   };
 }

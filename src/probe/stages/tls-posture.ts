@@ -10,13 +10,16 @@ import { alertDescriptionName } from '../../wire/tls-alert.js';
 import { type ClientHelloOptions, clientHelloRecord, NamedGroupCode } from '../../wire/tls-client-hello.js';
 import { TlsVersion, tlsRecordFrameLength, tlsVersionName } from '../../wire/tls-record.js';
 import { readServerFlight } from '../../wire/tls-server-flight.js';
+import { dhPrimeBits } from '../../wire/tls-server-key-exchange.js';
 import { tpktFrameLength } from '../../wire/tpkt.js';
 import { type ConnectResult, connectTcp, type Conversation, type ReadResult } from '../conversation.js';
 import type { Limiter } from '../limiter.js';
+import type { Spare, SparePool } from '../spare-pool.js';
 import type {
   ClientHelloAnswer,
   TlsAcceptedCipher,
   TlsAcceptedGroup,
+  TlsDheParameters,
   TlsHelloOutcome,
   TlsPostureObservation,
   TlsProtocolVersion,
@@ -136,9 +139,20 @@ export interface HelloAnswer {
   readonly cipherCode?: number;
   /** TLS 1.3 key_share / HelloRetryRequest group, or the TLS 1.2 ServerKeyExchange curve. */
   readonly groupCode?: number;
+  /** Size of the prime in a DHE ServerKeyExchange, in bits. */
+  readonly dhPrimeBits?: number;
   readonly helloRetryRequest?: boolean;
   readonly alert?: { readonly code: number; readonly name: string };
   readonly detail: string;
+  /** The first bytes of an answer that is not TLS (hex), so a rule can tell what it was. */
+  readonly answerPreview?: string;
+}
+
+/** At most this many bytes of an unreadable answer are kept as evidence. */
+const ANSWER_PREVIEW_BYTES = 16;
+
+function previewOf(bytes: Uint8Array): string | undefined {
+  return bytes.length > 0 ? Buffer.from(bytes.subarray(0, ANSWER_PREVIEW_BYTES)).toString('hex') : undefined;
 }
 
 /** Whether the bytes so far answer the hello well enough to stop reading. */
@@ -165,11 +179,13 @@ export function interpretServerFlight(
       summary.keyShareGroup ??
       (flight.serverKeyExchange?.kind === 'ecdhe' ? flight.serverKeyExchange.group : undefined);
     const hrr = summary.helloRetryRequest;
+    const dhe = flight.serverKeyExchange?.kind === 'dhe' ? flight.serverKeyExchange : undefined;
     return {
       outcome: 'server-hello',
       versionCode: summary.version,
       cipherCode,
       ...(groupCode !== undefined ? { groupCode } : {}),
+      ...(dhe ? { dhPrimeBits: dhPrimeBits(dhe.prime) } : {}),
       ...(hrr ? { helloRetryRequest: true } : {}),
       detail: `${hrr ? 'HelloRetryRequest' : 'ServerHello'} ${tlsVersionName(summary.version)} ${cipherSuiteName(cipherCode)}${groupCode !== undefined ? ` ${namedGroupName(groupCode)}` : ''}`,
     };
@@ -182,11 +198,13 @@ export function interpretServerFlight(
       detail: `alert ${flight.alert.description} ${name}`,
     };
   }
+  const answerPreview = previewOf(bytes);
+  const preview = answerPreview ? { answerPreview } : {};
   if (flight.error) {
-    return { outcome: 'malformed', detail: `not a TLS answer: ${flight.error.message}` };
+    return { outcome: 'malformed', detail: `not a TLS answer: ${flight.error.message}`, ...preview };
   }
   if (bytes[0] !== undefined && bytes[0] >= 0x80) {
-    return { outcome: 'malformed', detail: 'answered with an SSL 2.0 style record' };
+    return { outcome: 'malformed', detail: 'answered with an SSL 2.0 style record', ...preview };
   }
   switch (ending) {
     case 'reset':
@@ -194,11 +212,12 @@ export function interpretServerFlight(
     case 'timeout':
       return { outcome: 'timeout', detail: `no complete answer in time (${bytes.length} bytes)` };
     case 'malformed':
-      return { outcome: 'malformed', detail: `unreadable answer (${bytes.length} bytes)` };
+      return { outcome: 'malformed', detail: `unreadable answer (${bytes.length} bytes)`, ...preview };
     default:
       return {
         outcome: 'closed',
         detail: bytes.length === 0 ? 'closed without a byte' : `closed after ${bytes.length} bytes`,
+        ...preview,
       };
   }
 }
@@ -293,11 +312,10 @@ export interface HelloChannelOptions {
   /** performance.now() after which no hello starts and every read ends: the posture's time budget. */
   readonly deadline?: number;
   /**
-   * A connection another stage negotiated and left unused (its X.224 answer selected TLS, nothing
-   * unread), with the release of its cap slot, or undefined: a hello sent on it saves a connection.
+   * Connections another stage negotiated and left unused (their X.224 answer selected TLS, nothing
+   * unread), each with its cap slot: a hello sent on one saves a connection.
    */
-  readonly takeSpare?: () =>
-    { readonly conversation: Conversation; readonly release: () => void } | undefined;
+  readonly spares?: SparePool;
   /** Each connect made for a hello (successful or not): the diagnosis's stability samples. */
   readonly onConnect?: (connect: ConnectResult) => void;
 }
@@ -326,8 +344,18 @@ export async function sendHello(
   /** A link of a chain (the next hello waits for this answer): it goes before independent hellos. */
   urgent = false,
 ): Promise<HelloAnswer> {
-  const spare = channel.takeSpare?.();
-  if (spare) {
+  // INVARIANT: terminates: each round either gets a cap slot (and returns) or uses up a spare,
+  // and a run has only a handful of spares.
+  for (;;) {
+    const carrier = await slotOrSpare(channel, urgent);
+    if (carrier.kind === 'slot') {
+      try {
+        return await negotiateAndHello(channel, hello, counters, wantKeyExchange, urgent);
+      } finally {
+        carrier.release();
+      }
+    }
+    const spare = carrier.spare;
     counters.connectionsReused = (counters.connectionsReused ?? 0) + 1;
     // The spare's own cap slot carries this hello; it is freed with the connection.
     let answer: Awaited<ReturnType<typeof helloOn>>;
@@ -336,14 +364,35 @@ export async function sendHello(
     } finally {
       spare.release();
     }
-    // A spare the server has meanwhile dropped says nothing about its TLS: ask on a new connection.
+    // A spare the server has meanwhile dropped says nothing about its TLS: ask on another connection.
     if (!(answer.outcome === 'closed' || answer.outcome === 'reset') || answer.bytesReceived !== 0)
       return answer.answer;
   }
-  return channel.limiter.run(
-    () => negotiateAndHello(channel, hello, counters, wantKeyExchange, urgent),
-    urgent,
-  );
+}
+
+/**
+ * A cap slot or a spare, whichever comes first. Waiting for a slot alone could wait forever: the
+ * slots can all be held by spares that only a new hello would take (issue #13).
+ */
+async function slotOrSpare(
+  channel: HelloChannelOptions,
+  urgent: boolean,
+): Promise<{ kind: 'slot'; release: () => void } | { kind: 'spare'; spare: Spare }> {
+  const idle = channel.spares?.take();
+  if (idle) return { kind: 'spare', spare: idle };
+  const slot = channel.limiter.request(urgent);
+  const spareWait = channel.spares?.wait();
+  const first = await Promise.race([
+    slot.slot.then((release) => ({ kind: 'slot' as const, release })),
+    ...(spareWait ? [spareWait.spare.then((spare) => ({ kind: 'spare' as const, spare }))] : []),
+  ]);
+  if (first.kind === 'slot') {
+    spareWait?.cancel();
+    return first;
+  }
+  // A slot granted meanwhile is not needed: give it back.
+  if (!slot.cancel()) void slot.slot.then((release) => release());
+  return first;
 }
 
 function budgetOf(channel: HelloChannelOptions): number {
@@ -360,7 +409,8 @@ async function negotiateAndHello(
 ): Promise<HelloAnswer> {
   if (budgetOf(channel) <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
   const admitted = channel.admission ? await channel.admission.acquire(urgent) : () => {};
-  const connect = await connectTcp(channel.address, channel.port, budgetOf(channel));
+  // The wait for admission may have spent the budget; a timer below 1 ms warns on Node 24.
+  const connect = await connectTcp(channel.address, channel.port, Math.max(1, budgetOf(channel)));
   channel.onConnect?.(connect);
   if (connect.kind === 'failed') {
     admitted();
@@ -458,6 +508,28 @@ export interface PostureOptions extends HelloChannelOptions {
 interface VersionResult {
   readonly probe: TlsVersionProbe;
   readonly ciphers: TlsAcceptedCipher[];
+  readonly dhe?: TlsDheParameters;
+}
+
+/**
+ * The DH group behind the version's accepted TLS_DHE_* suites: one more hello offering only them,
+ * read up to the ServerKeyExchange (servers use one group for every DHE suite).
+ */
+async function dheParameters(
+  ask: Ask,
+  entry: (typeof POSTURE_VERSIONS)[number],
+  accepted: readonly number[],
+): Promise<TlsDheParameters | undefined> {
+  const dheSuites = accepted.filter((code) => cipherSuiteByCode(code)?.keyExchange === 'DHE');
+  if (dheSuites.length === 0 || entry.code >= TlsVersion.TLS_1_3) return undefined;
+  const answer = await ask(postureHello(entry.code, dheSuites), true, true);
+  if (!acceptedIn(answer, entry.code, dheSuites) || answer.dhPrimeBits === undefined) return undefined;
+  return {
+    version: entry.version,
+    code: answer.cipherCode!,
+    name: cipherSuiteName(answer.cipherCode!),
+    primeBits: answer.dhPrimeBits,
+  };
 }
 
 /**
@@ -495,7 +567,10 @@ async function enumerateVersion(ask: Ask, entry: (typeof POSTURE_VERSIONS)[numbe
     return answer.cipherCode;
   });
   // The answer to the full offer: what a client offering this version gets (later asks are peels).
-  const firstAnswer = await ask(fullOffer(entry.code), false, true);
+  const [firstAnswer, dhe] = await Promise.all([
+    ask(fullOffer(entry.code), false, true),
+    dheParameters(ask, entry, picks),
+  ]);
   const ciphers = picks.map((code, index) => {
     const group = groups.get(code);
     return {
@@ -513,8 +588,10 @@ async function enumerateVersion(ask: Ask, entry: (typeof POSTURE_VERSIONS)[numbe
       ...(preference ? { preference } : {}),
       answer: firstAnswer.detail,
       outcome: firstAnswer.outcome,
+      ...(firstAnswer.answerPreview ? { answerPreview: firstAnswer.answerPreview } : {}),
     },
     ciphers,
+    ...(dhe ? { dhe } : {}),
   };
 }
 
@@ -573,6 +650,7 @@ export function clientAnswer(profile: string, answer: HelloAnswer): ClientHelloA
     ...(answer.helloRetryRequest ? { helloRetryRequest: true } : {}),
     ...(answer.alert ? { alert: answer.alert } : {}),
     detail: answer.detail,
+    ...(answer.answerPreview ? { answerPreview: answer.answerPreview } : {}),
   };
 }
 
@@ -634,6 +712,9 @@ export async function probeTlsPosture(options: PostureOptions): Promise<TlsPostu
     versions: versionResults.map((result) => result.probe),
     ciphers: versionResults.flatMap((result) => result.ciphers),
     groups: groupResults,
+    ...(versionResults.some((result) => result.dhe)
+      ? { dhe: versionResults.flatMap((result) => (result.dhe ? [result.dhe] : [])) }
+      : {}),
     ...(options.clients ? { clients } : {}),
     hellosSent: counters.hellosSent,
     connectionsOpened: counters.connectionsOpened,

@@ -1,6 +1,8 @@
 import type net from 'node:net';
+import { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import { normaliseNetworkError } from '../net-errors.js';
+import { stallProgress } from '../stall.js';
 import type { TlsAlertInfo, TlsObservation } from '../types.js';
 
 export interface TlsHandshakeResult {
@@ -59,6 +61,57 @@ export function loadTls(): Promise<typeof import('node:tls')> {
   return tlsModule;
 }
 
+/** What the server sent under TLS, seen on the raw socket. */
+interface RawBytesSeen {
+  count: number;
+  /** The first bytes (a record header's worth): enough to tell a TLS flight from anything else. */
+  head: Uint8Array;
+  firstAt?: number;
+  lastAt?: number;
+}
+
+/** Bytes of the server's answer kept to check it is a TLS record: its 5-byte header. */
+const HEAD_BYTES = 5;
+
+/**
+ * The raw socket behind a Duplex, so the bytes the server sends under TLS are seen as they come
+ * (a TLSSocket over a net.Socket reads the socket's handle itself, out of our sight): a handshake
+ * cut off by the timeout then says how far the server's flight had got.
+ */
+function observedTransport(raw: net.Socket): { transport: Duplex; seen: RawBytesSeen } {
+  const seen: RawBytesSeen = { count: 0, head: new Uint8Array(0) };
+  const transport = new Duplex({
+    read: () => {
+      raw.resume();
+    },
+    write: (chunk: Buffer, _encoding, callback) => {
+      if (raw.destroyed) callback();
+      else raw.write(chunk, () => callback());
+    },
+    final: (callback) => {
+      raw.end();
+      callback();
+    },
+    destroy: (error, callback) => {
+      raw.destroy();
+      callback(error);
+    },
+  });
+  raw.on('data', (chunk: Buffer) => {
+    const now = performance.now();
+    seen.firstAt ??= now;
+    seen.lastAt = now;
+    seen.count += chunk.length;
+    if (seen.head.length < HEAD_BYTES)
+      seen.head = new Uint8Array(Buffer.concat([seen.head, chunk.subarray(0, HEAD_BYTES - seen.head.length)]));
+    if (!transport.push(chunk)) raw.pause();
+  });
+  raw.once('end', () => transport.push(null));
+  raw.once('error', (error) => transport.destroy(error));
+  raw.once('close', () => transport.destroy());
+  return { transport, seen };
+}
+
 export async function handshakeTls(
   raw: net.Socket,
   options: {
@@ -71,11 +124,12 @@ export async function handshakeTls(
   const tls = await loadTls();
   const started = performance.now();
   const bytesBefore = raw.bytesRead;
+  const { transport, seen } = observedTransport(raw);
   return new Promise((resolve) => {
     let settled = false;
     const socket = tls.connect({
       ...PERMISSIVE_CLIENT_OPTIONS,
-      socket: raw,
+      socket: transport,
       ...(options.servername ? { servername: options.servername } : {}),
     });
     const finish = (observation: TlsObservation, established?: tls.TLSSocket) => {
@@ -98,6 +152,15 @@ export async function handshakeTls(
             timeoutMs: options.timeoutMs,
           },
           serverBytesBeforeClose: raw.bytesRead - bytesBefore,
+          stall: stallProgress(
+            'tls-handshake',
+            seen.head,
+            {
+              ...(seen.firstAt !== undefined ? { firstByteMs: seen.firstAt - started } : {}),
+              ...(seen.lastAt !== undefined ? { lastByteMs: seen.lastAt - started } : {}),
+            },
+            seen.count,
+          ),
           ms: ms(),
         }),
       options.timeoutMs,

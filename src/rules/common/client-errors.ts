@@ -1,51 +1,84 @@
 /**
  * Client error codes the diagnose rules cite. mstsc codes: IMsTscAxEvents::OnDisconnected discReason
- * and ExtendedDisconnectReasonCode (learn.microsoft.com, see /work/shared/reference/*.json).
- * FreeRDP: ERRCONNECT_* names from FreeRDP's include/freerdp/error.h.
+ * and ExtendedDisconnectReasonCode (src/data/disconnect-reasons.ts, extended-disconnect-reasons.ts),
+ * each with Microsoft's wording as `message` where the table has it.
+ * FreeRDP: which ERRCONNECT_* name a failure produces is what xfreerdp was seen to print
+ * (src/data/freerdp-observed.ts); the names are FreeRDP's include/freerdp/error.h.
  */
+import { DISCONNECT_REASONS } from '../../data/disconnect-reasons.js';
+import { EXTENDED_DISCONNECT_REASONS } from '../../data/extended-disconnect-reasons.js';
+import {
+  FREERDP_OBSERVED_WITH,
+  type FreerdpSituation,
+  freerdpObservation,
+} from '../../data/freerdp-observed.js';
 import type { ClientError } from '../types.js';
 
-export const MSTSC_DNS_LOOKUP_FAILED: ClientError = {
-  client: 'mstsc',
-  code: '0x104',
-  note: 'disconnectReasonDNSLookupFailed',
-};
-export const MSTSC_HOST_NOT_FOUND: ClientError = {
-  client: 'mstsc',
-  code: '0x208',
-  note: 'disconnectReasonHostNotFound',
-};
-export const MSTSC_SOCKET_CONNECT_FAILED: ClientError = {
-  client: 'mstsc',
-  code: '0x204',
-  note: 'disconnectReasonSocketConnectFailed: the TCP connect did not succeed',
-};
-export const MSTSC_CONNECTION_TIMED_OUT: ClientError = {
-  client: 'mstsc',
-  code: '0x108',
-  note: 'disconnectReasonConnectionTimedOut',
-};
-export const MSTSC_SOCKET_CLOSED: ClientError = {
-  client: 'mstsc',
-  code: '0x904',
-  note: 'disconnectReasonAtClientWinsockFDCLOSE: the server (or a middlebox) closed the connection',
-};
-export const MSTSC_SOCKET_CLOSED_DENIED: ClientError = {
-  client: 'mstsc',
-  code: '0x904',
-  extended: '0x7',
-  note: 'socket closed after the server denied the connection (exDiscReasonServerDeniedConnection)',
-};
-export const MSTSC_RECV_FAILED: ClientError = {
-  client: 'mstsc',
-  code: '0x404',
-  note: 'disconnectReasonSocketRecvFailed: connection reset while receiving',
-};
-export const MSTSC_CERT_EXPIRED: ClientError = {
-  client: 'mstsc',
-  code: '0x1B07',
-  note: 'SSL_ERR_CERT_EXPIRED, only when the client refuses to continue; by default mstsc shows a certificate warning the user may accept',
-};
+/** An mstsc error with Microsoft's wording of the code (and of the extended reason) where the tables have it. */
+function mstsc(code: string, note: string, extended?: string): ClientError {
+  const wording = (table: typeof DISCONNECT_REASONS, value: string | undefined) =>
+    value === undefined ? undefined : table.find((entry) => entry.value === Number(value))?.description;
+  const described = [wording(DISCONNECT_REASONS, code), wording(EXTENDED_DISCONNECT_REASONS, extended)];
+  const message = described.every((text) => text === undefined)
+    ? undefined
+    : described.filter((text) => text !== undefined).join(' ');
+  return {
+    client: 'mstsc',
+    code,
+    ...(extended !== undefined ? { extended } : {}),
+    ...(message !== undefined ? { message } : {}),
+    note,
+  };
+}
+
+/**
+ * What xfreerdp prints in a situation, as observed (src/data/freerdp-observed.ts). A situation
+ * where it prints no error (it keeps waiting) is said as such, with no code to look up.
+ */
+export function freerdpObserved(situation: FreerdpSituation): ClientError[] {
+  const seen = freerdpObservation(situation);
+  if (seen.errors.length === 0) {
+    return [
+      {
+        client: 'freerdp',
+        code: 'no error (keeps waiting)',
+        note: `${FREERDP_OBSERVED_WITH}: ${seen.printed}`,
+      },
+    ];
+  }
+  const alternatives =
+    seen.errors.length > 1 ? `; one of ${seen.errors.join(', ')}, depending on ${seen.variesWith}` : '';
+  return seen.errors.map((code) => ({
+    client: 'freerdp',
+    code,
+    note: `seen with ${FREERDP_OBSERVED_WITH}${alternatives}`,
+  }));
+}
+
+export const MSTSC_DNS_LOOKUP_FAILED: ClientError = mstsc('0x104', 'disconnectReasonDNSLookupFailed');
+export const MSTSC_HOST_NOT_FOUND: ClientError = mstsc('0x208', 'disconnectReasonHostNotFound');
+export const MSTSC_SOCKET_CONNECT_FAILED: ClientError = mstsc(
+  '0x204',
+  'disconnectReasonSocketConnectFailed: the TCP connect did not succeed',
+);
+export const MSTSC_CONNECTION_TIMED_OUT: ClientError = mstsc('0x108', 'disconnectReasonConnectionTimedOut');
+export const MSTSC_SOCKET_CLOSED: ClientError = mstsc(
+  '0x904',
+  'disconnectReasonAtClientWinsockFDCLOSE: the server (or a middlebox) closed the connection',
+);
+export const MSTSC_SOCKET_CLOSED_DENIED: ClientError = mstsc(
+  '0x904',
+  'socket closed after the server denied the connection (exDiscReasonServerDeniedConnection)',
+  '0x7',
+);
+export const MSTSC_RECV_FAILED: ClientError = mstsc(
+  '0x404',
+  'disconnectReasonSocketRecvFailed: connection reset while receiving',
+);
+export const MSTSC_CERT_EXPIRED: ClientError = mstsc(
+  '0x1B07',
+  'SSL_ERR_CERT_EXPIRED, only when the client refuses to continue; by default mstsc shows a certificate warning the user may accept',
+);
 export const MSTSC_CERT_WARNING: ClientError = {
   client: 'mstsc',
   code: 'certificate warning',
@@ -56,21 +89,12 @@ export const MSTSC_CREDSSP_ORACLE: ClientError = {
   code: 'CredSSP encryption oracle',
   note: '"An authentication error has occurred. The function requested is not supported ... This could be due to CredSSP encryption oracle remediation."',
 };
-export const MSTSC_LOGON_FAILURE: ClientError = {
-  client: 'mstsc',
-  code: '0x807',
-  note: 'SSL_ERR_LOGON_FAILURE',
-};
-export const MSTSC_NO_AUTHORITY: ClientError = {
-  client: 'mstsc',
-  code: '0x1807',
-  note: 'SSL_ERR_NO_AUTHENTICATING_AUTHORITY: no domain controller could be used for Kerberos',
-};
-export const MSTSC_INVALID_ENCRYPTION: ClientError = {
-  client: 'mstsc',
-  code: '0x506',
-  note: 'disconnectReasonInvalidEncryption',
-};
+export const MSTSC_LOGON_FAILURE: ClientError = mstsc('0x807', 'SSL_ERR_LOGON_FAILURE');
+export const MSTSC_NO_AUTHORITY: ClientError = mstsc(
+  '0x1807',
+  'SSL_ERR_NO_AUTHENTICATING_AUTHORITY: no domain controller could be used for Kerberos',
+);
+export const MSTSC_INVALID_ENCRYPTION: ClientError = mstsc('0x506', 'disconnectReasonInvalidEncryption');
 
 export const FREERDP_DNS_NAME_NOT_FOUND: ClientError = {
   client: 'freerdp',
@@ -96,3 +120,14 @@ export const FREERDP_CERT_PROMPT: ClientError = {
   code: 'certificate prompt',
   note: 'FreeRDP asks whether to trust the certificate; non-interactive runs fail unless /cert:ignore or /cert:tofu is given',
 };
+
+/** xfreerdp 2.11 against a refused port: its non-blocking connect misses the RST; the first write fails. */
+export const FREERDP_REFUSED: readonly ClientError[] = freerdpObserved('tcp-refused');
+/** xfreerdp 2.11 against a listener that closes the connection before answering. */
+export const FREERDP_LISTENER_CLOSED: readonly ClientError[] = freerdpObserved('listener-closes');
+/** xfreerdp 2.11 against a listener that resets the connection: timing decides which error. */
+export const FREERDP_LISTENER_RESET: readonly ClientError[] = freerdpObserved('listener-resets');
+/** xfreerdp 2.11 against a listener that accepts and never answers: no error, it waits. */
+export const FREERDP_LISTENER_SILENT: readonly ClientError[] = freerdpObserved('listener-silent');
+/** xfreerdp 2.11 when the server drops the connection on its ClientHello. */
+export const FREERDP_TLS_ABORTED: readonly ClientError[] = freerdpObserved('tls-aborted');

@@ -3,7 +3,9 @@
  * run-command is written one way and is idempotent (running it twice leaves the state of once).
  * Registry facts: /work/shared/reference/registry.json (sources there).
  */
-import type { Fix, FixRisk } from '../types.js';
+import type { ProbeObservations } from '../../probe/types.js';
+import type { Evidence, Fix, FixRisk, Rule, RuleOutcome, RuleReport } from '../types.js';
+import { type ServerKind, serverKind } from './server-kind.js';
 
 export const RDP_TCP_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp';
 export const TERMINAL_SERVER_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server';
@@ -175,3 +177,52 @@ export const ISSUE_CA_CERTIFICATE: Fix = {
     'Install it in Local Computer > Personal, grant NETWORK SERVICE Read on its private key, then point the listener at it (next fix).',
   ],
 };
+
+// --- fixes that fit the server ---------------------------------------------------------------
+
+/** Fixes for server software other than Windows, by the kind serverKind() names. */
+export interface FixesByServer {
+  readonly xrdp: readonly Fix[];
+}
+
+export function serverKindEvidence(server: ServerKind): Evidence {
+  const why = server.evidence.map((entry) => `${entry.label}: ${entry.value}`).join('; ');
+  return {
+    label: 'server software',
+    value: `${server.kind} (${server.confidence}${why ? `; ${why}` : ''})`,
+    source: 'fingerprint',
+  };
+}
+
+/**
+ * A found outcome with its fixes fitted to the server: on xrdp (likely or certain) the xrdp fixes
+ * replace the rule's Windows ones, and the evidence says why. Any other kind keeps the rule's own.
+ */
+export function fitOutcomeToServer(
+  observations: ProbeObservations,
+  outcome: RuleOutcome,
+  byServer: FixesByServer,
+): RuleOutcome {
+  if (outcome.status !== 'found') return outcome;
+  const server = serverKind(observations);
+  if (server.kind !== 'xrdp') return outcome;
+  const fitted = (report: RuleReport): RuleReport => ({
+    ...report,
+    evidence: [...report.evidence, serverKindEvidence(server)],
+    fixes: byServer.xrdp,
+    replaceFixes: true,
+  });
+  return { status: 'found', reports: outcome.reports.map(fitted) };
+}
+
+/** The same rule, its reports' fixes fitted to the server software that answered. */
+export function withServerFixes<Need extends string>(
+  rule: Rule<ProbeObservations, Need>,
+  byServer: FixesByServer,
+): Rule<ProbeObservations, Need> {
+  return {
+    meta: rule.meta,
+    evaluate: (observations, context) =>
+      fitOutcomeToServer(observations, rule.evaluate(observations, context), byServer),
+  };
+}

@@ -11,12 +11,13 @@ import type {
   NegotiationProbe,
   ProbeObservations,
   StageName,
+  StallProgress,
   TcpObservation,
   TcpOutcome,
   TlsObservation,
 } from '../../probe/types.js';
 import type { DiagnoseFindingId } from '../finding-ids.js';
-import type { Evidence, Rule, RuleMeta, RuleOutcome, RuleReport } from '../types.js';
+import type { Evidence, Rule, RuleContext, RuleMeta, RuleOutcome, RuleReport } from '../types.js';
 
 export type DiagnoseRule = Rule<ProbeObservations, StageName>;
 
@@ -25,7 +26,7 @@ export type DiagnoseRuleMeta = RuleMeta<StageName> & { readonly id: DiagnoseFind
 
 export function defineRule(
   meta: DiagnoseRuleMeta,
-  evaluate: (observations: ProbeObservations) => RuleOutcome,
+  evaluate: (observations: ProbeObservations, context?: RuleContext) => RuleOutcome,
 ): DiagnoseRule {
   return { meta, evaluate };
 }
@@ -279,4 +280,178 @@ export function withLeaf(
     const leaf = certificate.chain[0];
     return leaf ? judge(leaf, certificate) : notEvaluated('the server sent no certificate');
   });
+}
+
+// --- the path every client takes ---------------------------------------------------------------
+
+/**
+ * The stages a current, default-configured client goes through, from what the server selected for
+ * the request such a client sends ('modern'). A failure on one of these fails every such client;
+ * a failure elsewhere (the 'rdp' request's Standard RDP Security, the TLS enumeration) does not.
+ */
+export function clientPathStages(observations: ProbeObservations): StageName[] {
+  const path: StageName[] = ['dns', 'tcp', 'negotiation'];
+  const negotiation = observations.negotiation?.observation;
+  const modern = negotiation ? probeByLabel(negotiation, 'modern') : undefined;
+  if (!modern) return path;
+  if (modern.outcome === 'no-negotiation-data' || selected(modern, PROTOCOL.RDP)) {
+    return [...path, 'rdp-security'];
+  }
+  // Refused TLS: clients that fall back retry with Standard RDP Security, as the 'rdp' request did.
+  if (fallsBackToStandardRdpSecurity(negotiation!)) return [...path, 'rdp-security'];
+  if (modern.outcome !== 'selected') return path;
+  const viaTls: StageName[] = [...path, 'tls', 'certificate'];
+  return modern.selectedProtocol === PROTOCOL.SSL ? viaTls : [...viaTls, 'credssp'];
+}
+
+/** The attempt of a stage by name. */
+export function attemptOf(observations: ProbeObservations, stage: StageName): Attempt<unknown> | undefined {
+  switch (stage) {
+    case 'dns':
+      return observations.dns;
+    case 'tcp':
+      return observations.tcp;
+    case 'negotiation':
+      return observations.negotiation;
+    case 'tls':
+      return observations.tls;
+    case 'certificate':
+      return observations.certificate;
+    case 'credssp':
+      return observations.credssp;
+    case 'rdp-security':
+      return observations.rdpSecurity;
+  }
+}
+
+/** The server refused TLS to a current client's request and accepted a Standard RDP Security one. */
+export function fallsBackToStandardRdpSecurity(negotiation: NegotiationObservation): boolean {
+  const rdp = probeByLabel(negotiation, 'rdp');
+  return (
+    failedWith(probeByLabel(negotiation, 'modern'), NEG_FAILURE.SSL_NOT_ALLOWED_BY_SERVER) &&
+    (rdp?.outcome === 'no-negotiation-data' || selected(rdp, PROTOCOL.RDP))
+  );
+}
+
+/** A step on the client path that did not succeed. */
+export interface PathFailure {
+  readonly stage: StageName;
+  readonly attempt: Attempt<unknown>;
+  /** Set when the failure is the answer to the current client's request ('modern'). */
+  readonly probe?: NegotiationProbe;
+}
+
+/** Answers to the current client's request that end its connection attempt. */
+const UNANSWERED_REQUEST = new Set<NegotiationProbe['outcome']>([
+  'closed',
+  'reset',
+  'timeout',
+  'not-rdp',
+  'malformed',
+  'failure',
+]);
+
+/**
+ * Steps on the client path that failed, in connection order. The negotiation counts as failed
+ * when the current client's request got no usable answer, even if another request was answered
+ * (the stage itself is then 'ok'). Our own bugs are included: the caller keeps them apart.
+ */
+export function failuresOnClientPath(observations: ProbeObservations): PathFailure[] {
+  const failures: PathFailure[] = [];
+  for (const stage of clientPathStages(observations)) {
+    const attempt = attemptOf(observations, stage);
+    if (!attempt) continue;
+    if (attempt.status === 'failed') {
+      failures.push({ stage, attempt });
+      continue;
+    }
+    if (stage === 'negotiation' && attempt.status === 'ok') {
+      const matrix = attempt.observation as NegotiationObservation;
+      const modern = probeByLabel(matrix, 'modern');
+      if (modern && UNANSWERED_REQUEST.has(modern.outcome) && !fallsBackToStandardRdpSecurity(matrix))
+        failures.push({ stage, attempt, probe: modern });
+    }
+  }
+  return failures;
+}
+
+/** Whether the stage the request a current client sends is answered by carries TLS (SSL, HYBRID, HYBRID_EX). */
+export function clientPathUsesTls(observations: ProbeObservations): boolean {
+  return clientPathStages(observations).includes('tls');
+}
+
+// --- answers cut off by the timeout ------------------------------------------------------------
+
+/** A timed-out step on the client path, with how far the server's answer had got. */
+export interface TimedOutStep {
+  readonly stage: StageName;
+  /** What we were waiting for an answer to, in words. */
+  readonly awaiting: string;
+  /** Bytes of the answer received before the timeout (0: the server said nothing). */
+  readonly bytesReceived: number;
+  readonly stall?: StallProgress;
+  readonly ms: number;
+}
+
+const AWAITING: Readonly<Record<StageName, string>> = {
+  dns: 'the name lookup',
+  tcp: 'the TCP handshake',
+  negotiation: 'the X.224 Connection Request',
+  tls: 'the TLS ClientHello',
+  certificate: 'the certificate',
+  credssp: 'the CredSSP request (TSRequest with NTLM NEGOTIATE)',
+  'rdp-security': 'the MCS Connect Initial',
+};
+
+/**
+ * Steps on the client path that ended because the timeout ran out while waiting for the server
+ * (not a connect timeout: that is tcp-filtered's).
+ */
+export function timedOutOnClientPath(observations: ProbeObservations): TimedOutStep[] {
+  const steps: TimedOutStep[] = [];
+  const path = clientPathStages(observations);
+  const add = (stage: StageName, stall: StallProgress | undefined, fallbackBytes: number, ms: number) =>
+    steps.push({
+      stage,
+      awaiting: AWAITING[stage],
+      bytesReceived: stall?.bytesReceived ?? fallbackBytes,
+      ...(stall ? { stall } : {}),
+      ms,
+    });
+  const negotiation = observations.negotiation?.observation;
+  const modern = negotiation ? probeByLabel(negotiation, 'modern') : undefined;
+  if (modern && (modern.outcome === 'timeout' || modern.endedBy === 'timeout')) {
+    const received = modern.answerPreview ? modern.answerPreview.length / 2 : 0;
+    add('negotiation', modern.stall, received, modern.ms);
+  }
+  const tls = observations.tls?.observation;
+  if (path.includes('tls') && tls?.outcome === 'timeout') {
+    add('tls', tls.stall, tls.serverBytesBeforeClose ?? 0, tls.ms);
+  }
+  const credssp = observations.credssp?.observation;
+  if (path.includes('credssp') && credssp?.outcome === 'timeout')
+    add('credssp', credssp.stall, 0, credssp.ms);
+  const rdpSecurity = observations.rdpSecurity?.observation;
+  if (path.includes('rdp-security') && rdpSecurity?.outcome === 'timeout') {
+    add('rdp-security', rdpSecurity.stall, 0, rdpSecurity.ms);
+  }
+  return steps;
+}
+
+/** No RDP answer to the steps probed here is anywhere near this long; a header that says so lies. */
+const LONGEST_PLAUSIBLE_ANSWER = 64 * 1024 - 1;
+
+/**
+ * A timed-out answer that is slow, not broken: its bytes so far are the start of a well-formed
+ * answer of a plausible length, and they were still coming in the second half of the wait. A
+ * header followed by silence is a stall (or a hostile server), not a slow line.
+ */
+export function isSlowStall(stall: StallProgress | undefined, waitedMs: number): boolean {
+  if (!stall || stall.bytesReceived === 0 || !stall.validSoFar) return false;
+  if (stall.expectedBytes !== undefined && stall.expectedBytes >= LONGEST_PLAUSIBLE_ANSWER) return false;
+  return stall.lastByteMs !== undefined && stall.lastByteMs >= waitedMs / 2;
+}
+
+export function isSlowAnswer(step: TimedOutStep): boolean {
+  return isSlowStall(step.stall, step.ms);
 }

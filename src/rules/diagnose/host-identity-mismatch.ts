@@ -1,4 +1,5 @@
 import type { Evidence } from '../types.js';
+import { sameMachineName } from '../common/claimed-names.js';
 import { defineRule, evidence, found, normaliseName, notEvaluated, observationOf } from './helpers.js';
 
 /**
@@ -25,7 +26,7 @@ export const rule = defineRule(
       explanation:
         'The server identified itself with a different computer name than the one you connected to: the DNS computer name in its NTLM challenge, or the computer name in its self-signed Remote Desktop certificate, names another host in the same domain. A stale DNS record, a recycled IP address, a wrong port forward or NAT rule sends clients to the wrong machine; users then see unexpected certificate warnings, Kerberos fails (the ticket is for the other name) and credentials are offered to a machine they were not meant for.',
       falseAlarm:
-        'A deliberate alias (a DNS CNAME or a cluster name in the same domain) that points at a differently named host is legitimate; so is a server renamed recently whose self-signed certificate still carries the old name until it is renewed.',
+        "A deliberate alias (a DNS CNAME or a cluster name in the same domain) that points at a differently named host is legitimate: when the server's own name resolves to the same address as the name typed, rdp-doctor sees that and does not raise this finding (the certificate's name mismatch stays tls-cert-name-mismatch's). It cannot see it when the server's name does not resolve from where rdp-doctor runs (split DNS, a NetBIOS-only name). A server renamed recently whose self-signed certificate still carries the old name until it is renewed looks the same.",
     },
     clientErrors: [
       {
@@ -83,11 +84,27 @@ export const rule = defineRule(
     if (leaf?.selfSigned && leaf.commonName && contradicts(expected, leaf.commonName)) {
       claims.push(evidence('self-signed certificate common name', leaf.commonName, 'certificate'));
     }
-    if (claims.length === 0) return found([]);
+    // A claimed name that resolves to the address reached is the same machine under another name.
+    const otherMachine = claims.filter((claim) => !sameMachineName(observations, String(claim.value)));
+    if (otherMachine.length === 0) return found([]);
+    const unresolved = otherMachine.map((claim) => {
+      const lookup = certificate?.claimedNames?.find((entry) => entry.name === claim.value);
+      return lookup
+        ? evidence(
+            `${claim.value} resolves to`,
+            lookup.addresses.join(', ') || 'nothing (does not resolve here)',
+            'dns',
+          )
+        : undefined;
+    });
     return found([
       {
-        evidence: [evidence('name connected to', expected, 'target'), ...claims],
-        data: { expectedName: expected, claimedNames: claims.map((claim) => claim.value) },
+        evidence: [
+          evidence('name connected to', expected, 'target'),
+          ...otherMachine,
+          ...unresolved.filter((entry): entry is Evidence => entry !== undefined),
+        ],
+        data: { expectedName: expected, claimedNames: otherMachine.map((claim) => claim.value) },
       },
     ]);
   },

@@ -9,6 +9,11 @@ import { rule as credsspError } from './credssp-error.js';
 import { rule as credsspOutdated } from './credssp-outdated.js';
 import { rule as dnsUnresolvable } from './dns-unresolvable.js';
 import type { DiagnoseRule } from './helpers.js';
+import { rule as stageFailed } from './stage-failed.js';
+import { rule as tlsNotServed } from './tls-not-served.js';
+import { rule as listenerSilent } from './listener-silent.js';
+import { rule as firewallRejects } from './firewall-rejects.js';
+import { rule as answersTooSlowly } from './answers-too-slowly.js';
 import { rule as hostIdentityMismatch } from './host-identity-mismatch.js';
 import { rule as listenerClosedEarly } from './listener-closed-early.js';
 import { rule as negotiationRefused } from './negotiation-refused.js';
@@ -29,6 +34,7 @@ import { rule as tlsCertExpiringSoon } from './tls-cert-expiring-soon.js';
 import { rule as tlsCertMissing } from './tls-cert-missing.js';
 import { rule as tlsCertNameMismatch } from './tls-cert-name-mismatch.js';
 import { rule as tlsCertNotYetValid } from './tls-cert-not-yet-valid.js';
+import { rule as tlsCertPrivateCa } from './tls-cert-private-ca.js';
 import { rule as tlsCertSelfSigned } from './tls-cert-self-signed.js';
 import { rule as tlsCertWeakKey } from './tls-cert-weak-key.js';
 import { rule as tlsCertWeakSignature } from './tls-cert-weak-signature.js';
@@ -38,14 +44,18 @@ import { rule as tlsLegacyEnabled } from './tls-legacy-enabled.js';
 import { rule as tlsLegacyOnly } from './tls-legacy-only.js';
 import { rule as tlsNoCommonCipher } from './tls-no-common-cipher.js';
 import { rule as tlsWeakCipher } from './tls-weak-cipher.js';
+import { rule as tlsWeakDhGroup } from './tls-weak-dh-group.js';
 
 export const DIAGNOSE_RULES: readonly DiagnoseRule[] = [
   dnsUnresolvable,
   tcpRefused,
   tcpFiltered,
   tcpUnreachable,
+  firewallRejects,
   networkUnstable,
   listenerClosedEarly,
+  listenerSilent,
+  answersTooSlowly,
   notRdp,
   hostIdentityMismatch,
   nlaRequired,
@@ -54,17 +64,20 @@ export const DIAGNOSE_RULES: readonly DiagnoseRule[] = [
   standardRdpSecurityAllowed,
   tlsCertMissing,
   negotiationRefused,
+  tlsNotServed,
   tlsHandshakeAborted,
   tlsHandshakeAlert,
   tlsNoCommonCipher,
   tlsLegacyOnly,
   tlsLegacyEnabled,
   tlsWeakCipher,
+  tlsWeakDhGroup,
   clientIncompatible,
   tlsCertExpired,
   tlsCertNotYetValid,
   tlsCertExpiringSoon,
   tlsCertSelfSigned,
+  tlsCertPrivateCa,
   tlsCertNameMismatch,
   tlsCertWeakKey,
   tlsCertWeakSignature,
@@ -74,4 +87,6 @@ export const DIAGNOSE_RULES: readonly DiagnoseRule[] = [
   clockSkew,
   osEndOfLife,
   rdpWeakEncryption,
+  // Last: it speaks only for a failed step no rule above explains.
+  stageFailed,
 ];

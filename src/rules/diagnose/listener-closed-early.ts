@@ -1,9 +1,16 @@
 import type { Fix } from '../types.js';
-import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
+import {
+  FREERDP_LISTENER_CLOSED,
+  FREERDP_LISTENER_RESET,
+  MSTSC_SOCKET_CLOSED,
+} from '../common/client-errors.js';
 import { azureVariant, psRecentEvents, RESTART_TERMSERVICE } from '../common/fixes.js';
 import { defineRule, evidence, found, PASS, probeByLabel, probeEvidence, withStage } from './helpers.js';
 
-const SILENT_OUTCOMES = new Set(['closed', 'reset', 'timeout']);
+// A timeout is not a close: listener-silent and answers-too-slowly judge those.
+const SILENT_OUTCOMES = new Set(['closed', 'reset']);
+/** What clients show when the listener resets rather than closes (xfreerdp: timing decides which error). */
+const RESET_CLIENT_ERRORS = [MSTSC_SOCKET_CLOSED, ...FREERDP_LISTENER_RESET];
 
 const restartListener: Fix = {
   title: 'Restart Remote Desktop Services',
@@ -24,11 +31,11 @@ export const rule = defineRule(
     requires: ['negotiation'],
     docs: {
       explanation:
-        "The TCP connection succeeded, but the server closed it, reset it or stayed silent instead of answering the client's first RDP message (the X.224 Connection Request). The listener is up but not serving: Remote Desktop Services is hung or out of connection slots (MaxOutstandingConnections, event 1006), a security product cuts the connection, or the port belongs to a forwarder whose back end is gone.",
+        "The TCP connection succeeded, but the server closed or reset it instead of answering the client's first RDP message (the X.224 Connection Request). The listener is up but not serving: Remote Desktop Services is hung or out of connection slots (MaxOutstandingConnections, event 1006), a security product cuts the connection, or the port belongs to a forwarder whose back end is gone.",
       falseAlarm:
         'An intrusion-prevention system may cut connections from a scanner-like client only; if a real client connects, check for such a device on the path.',
     },
-    clientErrors: [MSTSC_SOCKET_CLOSED, FREERDP_NEGO_FAILED],
+    clientErrors: [MSTSC_SOCKET_CLOSED, ...FREERDP_LISTENER_CLOSED],
     fixes: [
       {
         title: 'Find out what owns the port and what the listener logged',
@@ -66,6 +73,7 @@ export const rule = defineRule(
             ),
           ),
           data: { outcomes: tcp.perAddress.map(() => 'reset') },
+          clientErrors: RESET_CLIENT_ERRORS,
         },
       ]);
     }
@@ -74,8 +82,13 @@ export const rule = defineRule(
       // Judge what a current client sends; without that request, only a listener silent to every request counts.
       const judged = modern ? [modern] : negotiation.probes;
       if (judged.length === 0 || !judged.every((probe) => SILENT_OUTCOMES.has(probe.outcome))) return PASS;
+      const allReset = judged.every((probe) => probe.outcome === 'reset');
       return found([
-        { evidence: judged.map(probeEvidence), data: { outcomes: judged.map((probe) => probe.outcome) } },
+        {
+          evidence: judged.map(probeEvidence),
+          data: { outcomes: judged.map((probe) => probe.outcome) },
+          ...(allReset ? { clientErrors: RESET_CLIENT_ERRORS } : {}),
+        },
       ]);
     });
   },

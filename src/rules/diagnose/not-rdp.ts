@@ -1,6 +1,6 @@
 import { FREERDP_NEGO_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
 import { RDP_TCP_KEY } from '../common/fixes.js';
-import { defineRule, evidence, found, withStage } from './helpers.js';
+import { defineRule, evidence, found, isSlowStall, withStage } from './helpers.js';
 
 export const rule = defineRule(
   {
@@ -35,7 +35,9 @@ export const rule = defineRule(
     withStage(observations.negotiation, 'negotiation', 'ran', (negotiation) =>
       found(
         negotiation.probes
+          // A well-formed answer cut off by the timeout is slow, not foreign (answers-too-slowly).
           .filter((probe) => probe.outcome === 'not-rdp' || probe.outcome === 'malformed')
+          .filter((probe) => !(probe.endedBy === 'timeout' && isSlowStall(probe.stall, probe.ms)))
           .slice(0, 1)
           .map((probe) => ({
             evidence: [

@@ -1,5 +1,4 @@
 import type { Evidence, Fix } from '../types.js';
-import { MSTSC_INVALID_ENCRYPTION } from '../common/client-errors.js';
 import { azureVariant, psSetDwords, RDP_TCP_KEY } from '../common/fixes.js';
 import { defineRule, evidence, found, hex, PASS, withStage } from './helpers.js';
 
@@ -9,8 +8,12 @@ const METHOD_56BIT = 0x08;
 const METHOD_NONE = 0x00;
 const LEVEL_NONE = 0;
 const LEVEL_LOW = 1;
-const LEVEL_CLIENT_COMPATIBLE = 2;
-export const MIN_RSA_BITS = 2048;
+const WEAK_METHODS = new Set([METHOD_NONE, METHOD_40BIT, METHOD_56BIT]);
+const METHOD_TEXT: Readonly<Record<number, string>> = {
+  [METHOD_NONE]: 'no encryption',
+  [METHOD_40BIT]: '40-bit RC4',
+  [METHOD_56BIT]: '56-bit RC4',
+};
 
 const highEncryption: Fix = {
   title: 'Require high (128-bit) encryption and prefer TLS',
@@ -34,41 +37,30 @@ export const rule = defineRule(
     requires: ['rdp-security'],
     docs: {
       explanation:
-        "When a client uses Standard RDP Security (no TLS), the server's own RC4-based encryption is all that protects the session. Here it is weak: the server picked 40- or 56-bit keys or no encryption, runs at encryption level Low (only client-to-server traffic is encrypted) or Client Compatible (whatever the client offers), or signs its key exchange with an RSA key under 2048 bits. The 512-bit proprietary certificate Windows uses when it has no X.509 one is always weak: its private key is public knowledge, so anyone in the middle can impersonate the server.",
+        "When a client uses Standard RDP Security (no TLS), the server's own RC4-based encryption is all that protects the session. Here it is weak: the server picked 40- or 56-bit keys or no encryption (at level Client Compatible it takes whatever the client offers, so this is what the probe's offer of every method got), or runs at encryption level None or Low (at Low only client-to-server traffic is encrypted: the screen travels in the clear). 128-bit RC4 at level High and FIPS (3DES) at level FIPS are not reported; the missing server authentication of Standard RDP Security is standard-rdp-security-allowed's finding. Clients still connect: no client error follows from weak encryption.",
       falseAlarm:
         'Irrelevant to clients that use TLS or NLA, which do not use this encryption; it matters because an attacker can force a downgrade while the server allows Standard RDP Security.',
     },
-    clientErrors: [MSTSC_INVALID_ENCRYPTION],
+    // Weak encryption connects. mstsc's 0x506 (the encryption method is not valid) is a method mismatch, not this.
+    clientErrors: [],
     fixes: [highEncryption, azureVariant(highEncryption)],
   },
   (observations) =>
     withStage(observations.rdpSecurity, 'rdp-security', 'ok', (security) => {
-      const problems: Evidence[] = [];
       const method = security.encryptionMethod;
-      if (method === METHOD_NONE || method === METHOD_40BIT || method === METHOD_56BIT) {
-        problems.push(
-          evidence('encryption method', security.encryptionMethodName ?? hex(method, 8), 'rdp-security'),
-        );
-      }
       const level = security.encryptionLevel;
-      if (level === LEVEL_NONE || level === LEVEL_LOW || level === LEVEL_CLIENT_COMPATIBLE) {
-        problems.push(
-          evidence('encryption level', security.encryptionLevelName ?? String(level), 'rdp-security'),
-        );
-      }
-      const certificate = security.serverCertificate;
-      if (certificate?.type === 'proprietary') {
-        problems.push(
-          evidence(
-            'server certificate',
-            `proprietary ${certificate.rsaKeyBits ?? 512}-bit RSA (well-known signing key)`,
-            'rdp-security',
-          ),
-        );
-      } else if (certificate?.rsaKeyBits !== undefined && certificate.rsaKeyBits < MIN_RSA_BITS) {
-        problems.push(evidence('server RSA key', `${certificate.rsaKeyBits} bits`, 'rdp-security'));
-      }
-      if (problems.length === 0) return PASS;
-      return found([{ evidence: problems, data: { encryptionMethod: method, encryptionLevel: level } }]);
+      const weakMethod = method !== undefined && WEAK_METHODS.has(method);
+      const weakLevel = level === LEVEL_NONE || level === LEVEL_LOW;
+      if (!weakMethod && !weakLevel) return PASS;
+      const methodName = method === undefined ? undefined : (security.encryptionMethodName ?? hex(method, 8));
+      const levelName = level === undefined ? undefined : (security.encryptionLevelName ?? String(level));
+      const facts: Evidence[] = [
+        ...(methodName ? [evidence('encryption method', methodName, 'rdp-security')] : []),
+        ...(levelName ? [evidence('encryption level', levelName, 'rdp-security')] : []),
+      ];
+      const title = weakMethod
+        ? `Standard RDP Security uses ${METHOD_TEXT[method!]}${levelName ? ` at level ${levelName}` : ''}`
+        : `Standard RDP Security at level ${levelName} leaves the server's traffic unencrypted`;
+      return found([{ evidence: facts, title, data: { encryptionMethod: method, encryptionLevel: level } }]);
     }),
 );

@@ -1,5 +1,6 @@
 import type { Fix } from '../types.js';
-import { azureVariant, psSetDwords, RDP_TCP_KEY } from '../common/fixes.js';
+import { azureVariant, psSetDwords, RDP_TCP_KEY, withServerFixes } from '../common/fixes.js';
+import { XRDP_TLS_ONLY } from '../common/xrdp-fixes.js';
 import {
   defineRule,
   found,
@@ -25,7 +26,7 @@ const requireTls: Fix = {
   script: { language: 'powershell', code: psSetDwords(RDP_TCP_KEY, [{ name: 'SecurityLayer', value: 2 }]) },
 };
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'standard-rdp-security-allowed',
     title: 'The server still accepts Standard RDP Security',
@@ -50,3 +51,6 @@ export const rule = defineRule(
       return accepted ? found([{ evidence: [probeEvidence(rdp)] }]) : PASS;
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_TLS_ONLY] });

@@ -1,6 +1,7 @@
 import type { Fix } from '../types.js';
 import { MSTSC_CERT_WARNING } from '../common/client-errors.js';
-import { azureVariant, psSetDwords, RDP_TCP_KEY, TS_POLICY_KEY } from '../common/fixes.js';
+import { azureVariant, psSetDwords, RDP_TCP_KEY, TS_POLICY_KEY, withServerFixes } from '../common/fixes.js';
+import { XRDP_KEY_READABLE, XRDP_TLS_ONLY } from '../common/xrdp-fixes.js';
 import { defineRule, found, PASS, probeEvidence, refusesEnhancedSecurity, withStage } from './helpers.js';
 
 const negotiate: Fix = {
@@ -22,7 +23,7 @@ const negotiate: Fix = {
   },
 };
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'standard-rdp-security-only',
     title: 'The server only speaks Standard RDP Security (no TLS, no NLA)',
@@ -43,3 +44,6 @@ export const rule = defineRule(
       return refusal ? found([{ evidence: [probeEvidence(refusal)] }]) : PASS;
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_TLS_ONLY, XRDP_KEY_READABLE] });

@@ -1,5 +1,5 @@
 import type { Fix } from '../types.js';
-import { FREERDP_CONNECT_FAILED, MSTSC_SOCKET_CONNECT_FAILED } from '../common/client-errors.js';
+import { FREERDP_REFUSED, MSTSC_SOCKET_CONNECT_FAILED } from '../common/client-errors.js';
 import { azureVariant, psRecentEvents, RDP_TCP_KEY, TERMINAL_SERVER_KEY } from '../common/fixes.js';
 import { defineRule, judgeTcpOutcome, withStage } from './helpers.js';
 
@@ -35,7 +35,7 @@ export const rule = defineRule(
       falseAlarm:
         'A port-forwarding device or load balancer with no healthy back end may also reset connections; the server behind it can be healthy. Connecting to the wrong port (the listener moved away from 3389) looks the same.',
     },
-    clientErrors: [MSTSC_SOCKET_CONNECT_FAILED, FREERDP_CONNECT_FAILED],
+    clientErrors: [MSTSC_SOCKET_CONNECT_FAILED, ...FREERDP_REFUSED],
     fixes: [
       enableRemoteDesktop,
       azureVariant(enableRemoteDesktop),

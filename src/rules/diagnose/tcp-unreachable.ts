@@ -1,4 +1,5 @@
 import { FREERDP_CONNECT_FAILED, MSTSC_SOCKET_CONNECT_FAILED } from '../common/client-errors.js';
+import { looksRejectedByFirewall } from './firewall-rejects.js';
 import { defineRule, judgeTcpOutcome, withStage } from './helpers.js';
 
 export const rule = defineRule(
@@ -43,5 +44,12 @@ export const rule = defineRule(
     ],
   },
   (observations) =>
-    withStage(observations.tcp, 'tcp', 'ran', (tcp) => judgeTcpOutcome(tcp, 'unreachable', 'is unreachable')),
+    withStage(observations.tcp, 'tcp', 'ran', (tcp) =>
+      // A fast "prohibited" answer is a firewall saying no, not a missing route (firewall-rejects).
+      judgeTcpOutcome(
+        { ...tcp, perAddress: tcp.perAddress.filter((result) => !looksRejectedByFirewall(result)) },
+        'unreachable',
+        'is unreachable',
+      ),
+    ),
 );

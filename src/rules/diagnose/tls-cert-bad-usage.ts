@@ -1,5 +1,6 @@
 import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from '../common/client-errors.js';
-import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
+import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE, withServerFixes } from '../common/fixes.js';
+import { xrdpCertificateFixes } from '../common/xrdp-fixes.js';
 import { certificateEvidence, defineRule, evidence, found, PASS, withLeaf } from './helpers.js';
 
 /** RFC 5280 4.2.1.12 id-kp-serverAuth, and Microsoft's Remote Desktop Authentication EKU. */
@@ -9,7 +10,7 @@ const ANY_EKU = '2.5.29.37.0';
 /** TLS server keys sign (ECDHE) or decrypt (RSA key transport). */
 const TLS_KEY_USAGES = ['digitalSignature', 'keyEncipherment'];
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-cert-bad-usage',
     title: 'The server certificate is not meant for server authentication',
@@ -47,3 +48,6 @@ export const rule = defineRule(
       ]);
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: xrdpCertificateFixes() });

@@ -4,7 +4,9 @@ import {
   REGENERATE_SELF_SIGNED,
   REPAIR_MACHINE_KEYS,
   SET_LISTENER_CERTIFICATE,
+  withServerFixes,
 } from '../common/fixes.js';
+import { xrdpCertificateFixes } from '../common/xrdp-fixes.js';
 import {
   certificateEvidence,
   certLabel,
@@ -16,7 +18,7 @@ import {
   withLeaf,
 } from './helpers.js';
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-cert-expired',
     title: "The server's certificate has expired",
@@ -52,3 +54,6 @@ export const rule = defineRule(
       );
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: xrdpCertificateFixes() });

@@ -1,4 +1,10 @@
-import { ISSUE_CA_CERTIFICATE, REPAIR_MACHINE_KEYS, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
+import {
+  ISSUE_CA_CERTIFICATE,
+  REPAIR_MACHINE_KEYS,
+  SET_LISTENER_CERTIFICATE,
+  withServerFixes,
+} from '../common/fixes.js';
+import { xrdpCertificateFixes } from '../common/xrdp-fixes.js';
 import {
   certificateEvidence,
   DAY_MS,
@@ -12,7 +18,7 @@ import {
 
 export const EXPIRY_WARNING_DAYS = 30;
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-cert-expiring-soon',
     title: `The server's certificate expires within ${EXPIRY_WARNING_DAYS} days`,
@@ -45,3 +51,6 @@ export const rule = defineRule(
       ]);
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: xrdpCertificateFixes() });

@@ -1,6 +1,8 @@
 import type { CertificateFacts } from '../../probe/types.js';
+import { sameMachineName } from '../common/claimed-names.js';
 import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from '../common/client-errors.js';
-import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
+import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE, withServerFixes } from '../common/fixes.js';
+import { xrdpCertificateFixes } from '../common/xrdp-fixes.js';
 import {
   certificateEvidence,
   defineRule,
@@ -47,7 +49,7 @@ export function certificateCoversName(leaf: CertificateFacts, expected: string, 
   return presentedNames(leaf, false).some((pattern) => dnsNameMatches(pattern, expected));
 }
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-cert-name-mismatch',
     title: "The server's certificate does not name the host you connected to",
@@ -57,7 +59,7 @@ export const rule = defineRule(
       explanation:
         "None of the names in the certificate match the name (or IP address) you connected to. Clients compare the DNS names in the subject alternative name extension (only the common name when the certificate has no SAN at all); a wildcard covers exactly one label ('*.example.com' covers 'rdp.example.com' but neither 'example.com' nor 'a.b.example.com'); an IP address must appear as an IP SAN. Clients show an identity warning, and clients that require server authentication refuse. Self-signed certificates are reported as info: they are untrusted anyway and always carry the computer name.",
       falseAlarm:
-        "Connecting by IP address or by an alias (CNAME, NAT name) to a server whose certificate only has its computer name is expected; connect by the name in the certificate, or add the alias to the certificate's SANs.",
+        "Connecting by IP address or by an alias (CNAME, NAT name) to a server whose certificate only has its computer name is expected; connect by the name in the certificate, or add the alias to the certificate's SANs. When the certificate's name resolves to the address reached, the finding says so: the machine is right, only the name differs.",
     },
     clientErrors: [MSTSC_CERT_WARNING, FREERDP_CERT_PROMPT],
     fixes: [ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE],
@@ -67,6 +69,8 @@ export const rule = defineRule(
       const expected = certificate.expectedName;
       if (certificateCoversName(leaf, expected, certificate.expectedNameIsIp)) return PASS;
       const names = presentedNames(leaf, certificate.expectedNameIsIp);
+      // A certificate name that resolves to the address reached: the right machine under another name.
+      const alias = names.map((name) => sameMachineName(observations, name)).find((entry) => entry);
       return found([
         {
           evidence: [
@@ -77,10 +81,25 @@ export const rule = defineRule(
               'certificate',
             ),
             ...certificateEvidence(leaf),
+            ...(alias
+              ? [evidence(`${alias.name} resolves to`, `${alias.sharedAddress}, the address reached`, 'dns')]
+              : []),
           ],
+          ...(alias
+            ? {
+                title: `The certificate is for ${alias.name}, which reaches the same machine as ${expected}: connect by that name or add ${expected} to the certificate`,
+              }
+            : {}),
           ...(leaf.selfSigned ? { severity: 'info' as const } : {}),
-          data: { expectedName: expected, presentedNames: names },
+          data: {
+            expectedName: expected,
+            presentedNames: names,
+            ...(alias ? { sameMachineAs: alias.name } : {}),
+          },
         },
       ]);
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: xrdpCertificateFixes() });

@@ -1,8 +1,9 @@
 import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from '../common/client-errors.js';
-import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
+import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE, withServerFixes } from '../common/fixes.js';
+import { XRDP_CA_CERTIFICATE } from '../common/xrdp-fixes.js';
 import { certificateEvidence, defineRule, evidence, found, PASS, withLeaf } from './helpers.js';
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-cert-self-signed',
     title: 'The server uses a self-signed certificate',
@@ -26,3 +27,6 @@ export const rule = defineRule(
         : PASS,
     ),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_CA_CERTIFICATE] });

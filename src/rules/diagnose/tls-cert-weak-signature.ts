@@ -1,10 +1,11 @@
 import { FREERDP_CERT_PROMPT, MSTSC_CERT_WARNING } from '../common/client-errors.js';
-import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
+import { ISSUE_CA_CERTIFICATE, SET_LISTENER_CERTIFICATE, withServerFixes } from '../common/fixes.js';
+import { xrdpCertificateFixes } from '../common/xrdp-fixes.js';
 import { certificateEvidence, certLabel, defineRule, evidence, found, withLeaf } from './helpers.js';
 
 const WEAK_HASHES: ReadonlySet<string> = new Set(['md2', 'md5', 'sha1']);
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-cert-weak-signature',
     title: 'A certificate in the server chain is signed with MD5 or SHA-1',
@@ -36,3 +37,6 @@ export const rule = defineRule(
       ),
     ),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: xrdpCertificateFixes() });

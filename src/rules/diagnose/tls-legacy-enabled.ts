@@ -1,5 +1,6 @@
 import type { Fix } from '../types.js';
-import { azureVariant, psSchannelProtocol, type SchannelProtocol } from '../common/fixes.js';
+import { azureVariant, psSchannelProtocol, type SchannelProtocol, withServerFixes } from '../common/fixes.js';
+import { XRDP_MODERN_TLS } from '../common/xrdp-fixes.js';
 import { defineRule, evidence, found, LEGACY_TLS_VERSIONS, PASS, withStage } from './helpers.js';
 
 const LEGACY: readonly SchannelProtocol[] = ['SSL 3.0', 'TLS 1.0', 'TLS 1.1'];
@@ -19,7 +20,7 @@ const disableLegacy: Fix = {
   },
 };
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-legacy-enabled',
     title: 'The server still accepts SSL 3.0 / TLS 1.0 / TLS 1.1',
@@ -52,3 +53,6 @@ export const rule = defineRule(
       ]);
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_MODERN_TLS] });

@@ -1,6 +1,7 @@
 import type { Fix } from '../types.js';
 import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
-import { azureVariant, psSchannelProtocol } from '../common/fixes.js';
+import { azureVariant, psSchannelProtocol, withServerFixes } from '../common/fixes.js';
+import { XRDP_MODERN_TLS } from '../common/xrdp-fixes.js';
 import {
   acceptedVersions,
   DEFAULT_OFFERED_VERSIONS,
@@ -36,7 +37,7 @@ const enableLegacyOnClient: Fix = {
     'TLS 1.0 lacks modern cipher suites and is open to downgrade and BEAST-style attacks; every Schannel client program on the machine may use it again.',
 };
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-legacy-only',
     title: 'The server only speaks TLS 1.0/1.1 (no TLS 1.2)',
@@ -77,3 +78,6 @@ export const rule = defineRule(
     ]);
   },
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_MODERN_TLS] });

@@ -1,5 +1,6 @@
 import type { Fix } from '../types.js';
-import { azureVariant } from '../common/fixes.js';
+import { azureVariant, withServerFixes } from '../common/fixes.js';
+import { XRDP_STRONG_CIPHER_SUITES } from '../common/xrdp-fixes.js';
 import { defineRule, evidence, found, hex, PASS, withStage } from './helpers.js';
 
 /**
@@ -58,7 +59,7 @@ const disableRc4And3des: Fix = {
   },
 };
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-weak-cipher',
     title: 'The server accepts weak TLS cipher suites',
@@ -92,3 +93,6 @@ export const rule = defineRule(
       ]);
     }),
 );
+
+/** On xrdp, xrdp.ini fixes replace the Windows ones. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_STRONG_CIPHER_SUITES] });

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import type {
   Attempt,
   ClientHelloAnswer,
@@ -5,6 +7,7 @@ import type {
   TlsProtocolVersion,
 } from '../../../src/probe/types.js';
 import { rule } from '../../../src/rules/diagnose/client-incompatible.js';
+import { evaluateRules } from '../../../src/rules/engine.js';
 import { healthy, posture, skipped } from '../../helpers/observations.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 
@@ -79,10 +82,10 @@ ruleTester(rule, {
         {
           severity: 'error',
           title:
-            'Windows 11 24H2 clients fail with 0x904/0x7: the server only speaks TLS 1.0; Windows 11 24H2 offers TLS 1.2, TLS 1.3',
+            'Windows 11 24H2 clients fail with 0x904/0x7: the server only speaks TLS 1.0; Windows 11 24H2 offers TLS 1.2, TLS 1.3 (likely; sources disagree on the TLS 1.0/1.1 default)',
           evidence: [
-            { label: 'client profile', value: 'windows-11-24h2' },
-            { label: 'answer to its hello', value: 'alert 70 protocol_version' },
+            { label: 'client profiles', value: 'windows-11-24h2' },
+            { label: 'answer to their hellos', value: 'alert 70 protocol_version' },
             { label: 'versions the server accepts', value: 'TLSv1' },
           ],
         },
@@ -123,6 +126,32 @@ ruleTester(rule, {
         },
       ],
     },
+    {
+      name: 'profiles refused for the same reason are one finding that names them all',
+      observations: healthy({
+        tlsPosture: withClients(
+          ['TLSv1'],
+          [TLS10_SUITE],
+          ['windows-11-24h2', 'windows-server-2025'].map((profile) => ({
+            ...PROTOCOL_VERSION_ALERT,
+            profile,
+          })),
+        ),
+      }),
+      findings: [
+        {
+          severity: 'error',
+          title:
+            /^Windows 11 24H2 and Windows Server 2025 clients fail with 0x904\/0x7: the server only speaks TLS 1\.0; they offer TLS 1\.2, TLS 1\.3 \(likely; sources disagree on the TLS 1\.0\/1\.1 default\)$/,
+          evidence: [
+            {
+              label: 'client profiles',
+              value: 'windows-11-24h2, windows-server-2025',
+            },
+          ],
+        },
+      ],
+    },
   ],
   notEvaluated: [
     { name: 'no enumeration', observations: healthy({ tlsPosture: undefined }), reason: 'TLS enumeration' },
@@ -132,4 +161,76 @@ ruleTester(rule, {
       observations: healthy({ tlsPosture: posture(['TLSv1.2']) }),
     },
   ],
+});
+
+describe('client-incompatible: fixes and errors fit the client', () => {
+  const judge = (clients: readonly ClientHelloAnswer[], accepted: readonly TlsProtocolVersion[]) =>
+    evaluateRules([rule], healthy({ tlsPosture: withClients(accepted, undefined as never, clients) }))
+      .findings;
+
+  it('Windows 7 SP1 against a TLS 1.2/1.3 server: TLS 1.2 on the old client, no server fix, nothing that weakens', () => {
+    const findings = judge(
+      [
+        {
+          profile: 'windows-7-sp1',
+          outcome: 'alert',
+          alert: { code: 70, name: 'protocol_version' },
+          detail: 'alert 70 protocol_version',
+        },
+      ],
+      ['TLSv1.2', 'TLSv1.3'],
+    );
+    assert.equal(findings.length, 1);
+    const fixes = findings[0]!.fixes;
+    assert.ok(fixes.length > 0);
+    assert.match(fixes[0]!.title, /Turn on TLS 1\.2 for Windows 7/);
+    assert.equal(fixes[0]!.where, 'client');
+    assert.equal(fixes[0]!.risk, 'low');
+    assert.ok(
+      fixes.every((fix) => !fix.weakensSecurity),
+      JSON.stringify(fixes.map((fix) => fix.title)),
+    );
+    assert.ok(
+      fixes.every((fix) => fix.where !== 'server'),
+      'a server fix does nothing for an old client',
+    );
+    assert.match(fixes[0]!.steps.join(' '), /KB3080079/);
+    assert.match(fixes[0]!.script?.code ?? '', /TLS 1\.2\\Client/);
+  });
+
+  it("each group carries its own client's error, not mstsc's for every profile", () => {
+    const findings = judge(
+      [
+        {
+          profile: 'windows-app-macos',
+          outcome: 'alert',
+          alert: { code: 70, name: 'protocol_version' },
+          detail: 'alert 70 protocol_version',
+        },
+        {
+          profile: 'windows-11-24h2',
+          outcome: 'alert',
+          alert: { code: 70, name: 'protocol_version' },
+          detail: 'alert 70 protocol_version',
+        },
+      ],
+      ['TLSv1'],
+    );
+    const mac = findings.find((finding) =>
+      (finding.data?.profiles as string[]).includes('windows-app-macos'),
+    )!;
+    assert.ok(mac, JSON.stringify(findings.map((finding) => finding.title)));
+    assert.deepEqual(
+      mac.clientErrors.map((error) => error.client),
+      ['windows-app'],
+    );
+    assert.match(mac.title, /0x204/);
+    const windows = findings.find((finding) =>
+      (finding.data?.profiles as string[]).includes('windows-11-24h2'),
+    )!;
+    assert.deepEqual(
+      windows.clientErrors.map((error) => `${error.client} ${error.code}/${error.extended}`),
+      ['mstsc 0x904/0x7'],
+    );
+  });
 });

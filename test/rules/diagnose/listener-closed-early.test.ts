@@ -14,6 +14,10 @@ ruleTester(rule, {
   valid: [
     { name: 'the server answers', observations: healthy() },
     {
+      name: 'a listener that stays silent is not one that closes (listener-silent)',
+      observations: healthy({ negotiation: negotiation(probe('modern', { outcome: 'timeout' })) }),
+    },
+    {
       name: 'only a legacy request is dropped',
       observations: healthy({ negotiation: negotiation(probe('rdp', { outcome: 'closed' })) }),
     },
@@ -40,17 +44,14 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'silence to every request when there is no modern one',
+      name: 'every request closed or reset when there is no modern one',
       observations: healthy({
-        negotiation: negotiationOnly(
-          probe('ssl', { outcome: 'timeout' }),
-          probe('rdp', { outcome: 'reset' }),
-        ),
+        negotiation: negotiationOnly(probe('ssl', { outcome: 'closed' }), probe('rdp', { outcome: 'reset' })),
       }),
       findings: [
         {
           evidence: [
-            { label: /'ssl'/, value: 'timeout' },
+            { label: /'ssl'/, value: 'closed' },
             { label: /'rdp'/, value: 'reset' },
           ],
         },

@@ -36,6 +36,26 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'the certificate name resolves to the address reached: same machine, another name',
+      observations: healthy({
+        certificate: {
+          ...certificate({ dnsNames: ['host7.example.test'] }),
+          observation: {
+            ...certificate({ dnsNames: ['host7.example.test'] }).observation!,
+            claimedNames: [{ name: 'host7.example.test', from: 'certificate', addresses: ['192.0.2.10'] }],
+          },
+        },
+      }),
+      findings: [
+        {
+          severity: 'warning',
+          title:
+            'The certificate is for host7.example.test, which reaches the same machine as rdp.example.test: connect by that name or add rdp.example.test to the certificate',
+          evidence: [{ label: 'host7.example.test resolves to', value: '192.0.2.10, the address reached' }],
+        },
+      ],
+    },
+    {
       name: 'SAN names another host (the CN is ignored when SANs exist)',
       observations: healthy({
         certificate: certificate({ dnsNames: ['other.example.test'], commonName: 'rdp.example.test' }),
