@@ -16,6 +16,8 @@ export type ExpectedAnswer = 'x224-confirm' | 'mcs-connect-response' | 'tls-hand
 /** X.224 TPDU codes (ITU-T X.224 13.1, the high nibble): Connection Confirm, Data. */
 const X224_CONNECTION_CONFIRM = 0xd0;
 const X224_DATA = 0xf0;
+/** A Connection Confirm's TPDU is its one-byte length indicator plus at most 254 bytes. */
+const X224_CONFIRM_MAX_LENGTH = TPKT_HEADER_SIZE + 1 + 254;
 /** MCS Connect-Response: BER application tag 102 (T.125 annex A), 0x7f 0x66. */
 const MCS_CONNECT_RESPONSE_TAG = [0x7f, 0x66] as const;
 
@@ -36,10 +38,14 @@ export function stallProgress(
     ...(bytesReceived > 0 && times.firstByteMs !== undefined
       ? { firstByteMs: Math.round(times.firstByteMs) }
       : {}),
-    ...(bytesReceived > 0 && times.lastByteMs !== undefined ? { lastByteMs: Math.round(times.lastByteMs) } : {}),
+    ...(bytesReceived > 0 && times.lastByteMs !== undefined
+      ? { lastByteMs: Math.round(times.lastByteMs) }
+      : {}),
   };
   if (bytesReceived === 0) return { bytesReceived: 0, validSoFar: true, ...timing };
-  const validSoFar = frame.kind !== 'malformed' && typeMatches(expected, received);
+  const saneLength =
+    frame.kind !== 'length' || expected !== 'x224-confirm' || frame.length <= X224_CONFIRM_MAX_LENGTH;
+  const validSoFar = frame.kind !== 'malformed' && saneLength && typeMatches(expected, received);
   return {
     bytesReceived,
     validSoFar,

@@ -140,6 +140,15 @@ export function buildDiagnoseDocument(
       verdictFor(evaluation.findings, {
         gaps: options.gaps ?? [],
         compatibleClients: options.clients?.filter((client) => client.compatible === true).length ?? 0,
+        everyWindowsClientFails: everyWindowsClientFails(options.clients),
       }),
   };
+}
+
+/** Windows' own client (mstsc) in every simulated Windows release failed; Windows App is another client. */
+function everyWindowsClientFails(clients: readonly ClientVerdict[] | undefined): boolean {
+  const windows = (clients ?? []).filter(
+    (client) => client.profile.startsWith('windows-') && !client.profile.startsWith('windows-app'),
+  );
+  return windows.length > 1 && windows.every((client) => client.compatible === false);
 }

@@ -1,4 +1,5 @@
 import type { Colors } from '../cli/io.js';
+import { formatHostPort } from '../probe/host-port.js';
 import type { Finding, Fix } from '../rules/types.js';
 import type { DiagnoseDocument, StageReport } from './diagnose-json.js';
 
@@ -189,7 +190,7 @@ function renderGaps(document: DiagnoseDocument, colors: TextOptions['colors']): 
 export function renderDiagnoseText(document: DiagnoseDocument, options: TextOptions): string {
   const { colors } = options;
   const lines: string[] = [];
-  const target = `${document.target.host}:${document.target.port}`;
+  const target = formatHostPort(document.target.host, document.target.port);
   lines.push(colors.bold(`rdp-doctor diagnose ${target}`));
   lines.push('');
   const nameWidth = Math.max(...document.stages.map((stage) => stage.name.length));

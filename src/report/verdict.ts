@@ -33,6 +33,12 @@ export interface VerdictContext {
   readonly gaps?: readonly ScanGap[];
   /** Simulated client profiles that completed TLS, for "the other clients connect". */
   readonly compatibleClients?: number;
+  /** Every simulated Windows profile (mstsc, not Windows App) failed. */
+  readonly everyWindowsClientFails?: boolean;
+}
+
+function profilesOf(finding: Finding): number {
+  return ((finding.data?.profiles as readonly string[] | undefined) ?? []).length;
 }
 
 /**
@@ -46,15 +52,29 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
   const more =
     errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
   if (errors.length > 0) {
-    const top = errors[0]!;
-    if (top.id === 'client-incompatible') {
-      // Its title already names the clients, their error and the reason.
+    const first = errors[0]!;
+    // When some simulated clients connect, the headline says which fail rather than "connections fail".
+    const clientGroups = errors.some((finding) => finding.id === 'client-incompatible');
+    if (first.id === 'client-incompatible' || (clientGroups && (context.compatibleClients ?? 0) > 0)) {
+      // The group with the most clients leads; its title names them, their error and the reason.
+      const groups = errors.filter((finding) => finding.id === 'client-incompatible');
+      const top = [...groups].sort((a, b) => profilesOf(b) - profilesOf(a))[0]!;
       const others =
         context.compatibleClients && context.compatibleClients > 0
           ? `; the other ${context.compatibleClients} simulated client profile${context.compatibleClients > 1 ? 's' : ''} connect${context.compatibleClients > 1 ? '' : 's'}`
           : '';
-      return `${top.title}${others}${more}.`;
+      const rest = errors.length - 1;
+      const restText = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
+      if (context.everyWindowsClientFails && typeof top.data?.reason === 'string') {
+        const error =
+          typeof top.data.predictedError === 'string'
+            ? ` with ${top.data.predictedError.replace(' / extended ', '/')}`
+            : '';
+        return `Every Windows client fails${error}: ${top.data.reason}${others}${restText}.`;
+      }
+      return `${top.title}${others}${restText}.`;
     }
+    const top = first;
     const code = clientErrorLabel(top);
     const step = stepOf(top);
     const where = step ? ` at the ${step} step` : '';

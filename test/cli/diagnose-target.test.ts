@@ -34,6 +34,7 @@ describe('rdp-doctor diagnose target display', () => {
       );
       const text = await runCli(['diagnose', `[::1]:${port}`, '--quick']);
       assert.match(text.stdout, new RegExp(`connected to \\[::1\\]:${port} in`));
+      assert.match(text.stdout, new RegExp(`^rdp-doctor diagnose \\[::1\\]:${port}\\n`));
     } finally {
       await server.close();
     }

@@ -4,6 +4,7 @@
  * runs against it, and the ERRCONNECT_* it sets must be the row's; the rules that cite a row must
  * predict the same. Also: FreeRDP 2 against TLS 1.0/1.1-only xrdp (the build-dependent verdict)
  * and a 1024-bit RSA certificate (which xfreerdp accepts, so no FreeRDP failure is predicted).
+ * And the Windows release a FreeRDP server claims in NTLM (6.1.7601), which its TLS 1.3 contradicts.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -23,6 +24,7 @@ import {
   addressAllocator,
   missingBinaries,
   type RunningServer,
+  startFreerdpShadow,
   startLab,
   startXrdp,
   startXvfb,
@@ -192,5 +194,29 @@ describe(
       assert.equal(finding?.severity, 'warning', JSON.stringify(finding));
       assert.ok(!finding?.clientErrors.some((error) => error.client === 'freerdp'));
     });
+
+    it(
+      'a FreeRDP shadow server claims Windows 7 / 2008 R2 in NTLM, and its TLS 1.3 says otherwise',
+      {
+        skip: missingBinaries('freerdp-shadow-cli'),
+      },
+      async () => {
+        const server = await track(
+          startFreerdpShadow({ address: await addressAllocator.next(), sec: 'nla' }),
+        );
+        const diagnosis = await diagnose({ host: server.host, port: server.port }, { timeoutMs: 3000 });
+        const finding = diagnosis.document.findings.find((each) => each.id === 'os-end-of-life');
+        assert.equal(
+          finding?.severity,
+          'info',
+          JSON.stringify(diagnosis.document.findings.map((each) => each.id)),
+        );
+        assert.match(
+          finding?.title ?? '',
+          /^The server claims Windows 7 SP1 \/ Server 2008 R2 SP1 .*TLS 1\.3/,
+        );
+        assert.match(finding?.title ?? '', /likely (FreeRDP, not Windows|not Windows)/);
+      },
+    );
   },
 );

@@ -104,7 +104,8 @@ export const XRDP_NO_DHE: Fix = iniFix(
   'Stop offering finite-field DHE suites (xrdp.ini tls_ciphers)',
   'low',
   [
-    'Removes TLS_DHE_* suites; ECDHE keeps forward secrecy for every current client. Alternatively give xrdp a 2048-bit (or larger) RSA key: OpenSSL then sizes its automatic DH group from the key.',
+    'Removes TLS_DHE_* suites; ECDHE keeps forward secrecy for every current client. xrdp sizes its DH group from the certificate key, so a 2048-bit key (the certificate fix) also gives 2048-bit DHE.',
+    'This string has no @SECLEVEL=0: with a key under 2048 bits OpenSSL then refuses to serve TLS, so replace such a key first.',
   ],
   { section: 'Globals', values: { tls_ciphers: XRDP_STRONG_CIPHERS_NO_DHE } },
 );

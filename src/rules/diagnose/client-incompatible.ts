@@ -309,7 +309,7 @@ export function profileClientError(profile: ClientProfile): ClientError {
     client,
     code,
     ...(display.extended !== undefined ? { extended: hex(display.extended) } : {}),
-    note: display.text,
+    message: display.text,
   };
 }
 

@@ -267,7 +267,10 @@ export function tlsEvidence(tls: TlsObservation): Evidence[] {
     ...(tls.serverBytesBeforeClose !== undefined
       ? [evidence('server bytes before close', tls.serverBytesBeforeClose, 'tls')]
       : []),
-    ...(tls.error ? [evidence('socket error', `${tls.error.code}: ${tls.error.message}`, 'tls')] : []),
+    // OpenSSL's message ("...:error:0A00010B:SSL routines:...") is for --verbose and JSON.
+    ...(tls.error
+      ? [{ ...evidence('socket error', `${tls.error.code}: ${tls.error.message}`, 'tls'), verboseOnly: true }]
+      : []),
   ];
 }
 

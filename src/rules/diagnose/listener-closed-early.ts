@@ -1,3 +1,4 @@
+import { formatHostPort } from '../../probe/host-port.js';
 import type { Fix } from '../types.js';
 import {
   FREERDP_LISTENER_CLOSED,
@@ -67,7 +68,7 @@ export const rule = defineRule(
         {
           evidence: tcp.perAddress.map((entry) =>
             evidence(
-              `TCP connection to ${entry.address}:${tcp.port}`,
+              `TCP connection to ${formatHostPort(entry.address, tcp.port)}`,
               'accepted, then reset before any RDP exchange',
               'tcp',
             ),

@@ -46,13 +46,17 @@ export const rule = defineRule(
               ...(probe.answerPreview
                 ? [evidence('first bytes (hex)', probe.answerPreview, 'negotiation')]
                 : []),
+              // The decoder's words are for --verbose and JSON; the title says it for people.
               ...(probe.decodeError
                 ? [
-                    evidence(
-                      'decode error',
-                      `${probe.decodeError.structure}.${probe.decodeError.field}: ${probe.decodeError.kind} at byte ${probe.decodeError.offset}`,
-                      'negotiation',
-                    ),
+                    {
+                      ...evidence(
+                        'decode error',
+                        `${probe.decodeError.structure}.${probe.decodeError.field}: ${probe.decodeError.kind} at byte ${probe.decodeError.offset}`,
+                        'negotiation',
+                      ),
+                      verboseOnly: true,
+                    },
                   ]
                 : []),
             ],

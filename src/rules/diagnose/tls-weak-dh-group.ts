@@ -1,6 +1,6 @@
 import type { Fix } from '../types.js';
 import { azureVariant, psSetDwords, withServerFixes } from '../common/fixes.js';
-import { XRDP_NO_DHE } from '../common/xrdp-fixes.js';
+import { XRDP_NEW_CERTIFICATE, XRDP_NO_DHE } from '../common/xrdp-fixes.js';
 import { defineRule, evidence, found, hex, notEvaluated, PASS, withStage } from './helpers.js';
 
 /**
@@ -106,5 +106,5 @@ const ruleWithDefaultFixes = defineRule(
     }),
 );
 
-/** On xrdp, an xrdp.ini fix replaces the Windows ones. */
-export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_NO_DHE] });
+/** On xrdp, whose DH group follows its key size: a 2048-bit certificate, or no DHE suites. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [XRDP_NEW_CERTIFICATE, XRDP_NO_DHE] });

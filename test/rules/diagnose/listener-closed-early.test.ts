@@ -1,4 +1,8 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { freerdpObservation } from '../../../src/data/freerdp-observed.js';
 import { rule } from '../../../src/rules/diagnose/listener-closed-early.js';
+import { evaluateRules } from '../../../src/rules/engine.js';
 import {
   healthy,
   negotiation,
@@ -64,4 +68,24 @@ ruleTester(rule, {
       observations: healthy({ negotiation: skipped('negotiation', 'tcp failed') }),
     },
   ],
+});
+
+describe('what clients show', () => {
+  const freerdpCodes = (observations: ReturnType<typeof healthy>) =>
+    evaluateRules([rule], observations)
+      .findings[0]?.clientErrors.filter((error) => error.client === 'freerdp')
+      .map((error) => error.code);
+
+  it('a close: what xfreerdp 2.11 printed for it (freerdp-observed.ts)', () => {
+    const closed = healthy({ negotiation: negotiation(probe('modern', { outcome: 'closed' })) });
+    assert.deepEqual(freerdpCodes(closed), freerdpObservation('listener-closes').errors);
+  });
+
+  it('a reset: either error xfreerdp 2.11 printed, timing decides', () => {
+    const reset = healthy({ negotiation: negotiation(probe('modern', { outcome: 'reset' })) });
+    const resetOnConnect = healthy({ tcp: tcp([tcpFailure('192.0.2.10', 'reset', 'ECONNRESET')]) });
+    for (const observations of [reset, resetOnConnect]) {
+      assert.deepEqual(freerdpCodes(observations), freerdpObservation('listener-resets').errors);
+    }
+  });
 });
