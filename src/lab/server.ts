@@ -512,7 +512,7 @@ function credsspChallenge(behaviour: CredsspBehaviour): Uint8Array {
 
 function garbage(): Buffer {
   const bytes = randomBytes(GARBAGE_SIZE);
-  // Not a TPKT (0x03) nor a TLS handshake (0x16): random, but never mistakable for either.
-  if (bytes[0] === 0x03 || bytes[0] === 0x16) bytes[0] = 0xa5;
+  // Not a TPKT (0x03) nor any TLS record (0x14-0x17): random, but never mistakable for either.
+  if (bytes[0] === 0x03 || (bytes[0]! >= 0x14 && bytes[0]! <= 0x17)) bytes[0] = 0xa5;
   return bytes;
 }

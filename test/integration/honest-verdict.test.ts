@@ -5,7 +5,7 @@
  * user runs it, and its exit code is checked against the stages it reported.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { LAB_SCENARIOS } from '../../src/lab/scenarios.js';
 import type { Attempt, NegotiationObservation, ProbeObservations, StageName } from '../../src/probe/types.js';
 import type { DiagnoseDocument } from '../../src/report/diagnose-json.js';
@@ -20,7 +20,11 @@ import {
   startFirewalledPort,
   startLab,
   startXrdp,
+  startXvfb,
+  type XDisplay,
 } from '../testbed/index.js';
+import { xfreerdpAuthOnly } from '../testbed/peers.js';
+import { makeWorkDir, removeDir } from '../testbed/process.js';
 
 const servers: RunningServer[] = [];
 async function track<T extends RunningServer>(server: Promise<T>): Promise<T> {
@@ -264,3 +268,33 @@ describe('honest verdict: a firewall that rejects', { skip: firewallUnsupported(
     assert.ok(ids(run).includes('tcp-refused'), ids(run).join());
   });
 });
+
+describe(
+  'honest verdict: xfreerdp agrees where it can see it',
+  { skip: missingBinaries('xfreerdp', 'Xvfb', 'xrdp') },
+  () => {
+    let display: XDisplay | undefined;
+    let home: string | undefined;
+    before(async () => {
+      display = await startXvfb();
+      home = makeWorkDir('xfreerdp-home');
+    });
+    after(async () => {
+      await display?.stop();
+      if (home) removeDir(home);
+    });
+
+    it('xrdp that cannot start TLS: xfreerdp fails with the FreeRDP error tls-not-served predicts', async () => {
+      const server = await track(
+        startXrdp({ address: await addressAllocator.next(), certificateProfile: 'weak-key' }),
+      );
+      const run = await diagnoseCli(server, ['--quick']);
+      const finding = run.document.findings.find((entry) => entry.id === 'tls-not-served');
+      assert.ok(finding, ids(run).join());
+      const predicted = finding.clientErrors.find((error) => error.client === 'freerdp')?.code;
+      assert.ok(predicted);
+      const output = await xfreerdpAuthOnly(server, display!.display, home!);
+      assert.ok(output.includes(predicted), `predicted ${predicted}; xfreerdp printed:\n${output}`);
+    });
+  },
+);

@@ -87,6 +87,35 @@ async function roundTrip(fault: Omit<XrdpOptions, 'address'>, id: string, key: s
   return fixed;
 }
 
+/**
+ * Runs the new-certificate fix's script as a user would (real openssl, chown, chmod), on a scratch
+ * ini, with a systemctl that only succeeds; returns its ini lines with $DIR expanded as bash does.
+ */
+function runNewCertificateFix(name: string): Record<string, string> {
+  const certDir = join(workDir, name);
+  const bin = join(workDir, `${name}-bin`);
+  execFileSync('mkdir', ['-p', certDir, bin]);
+  writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  const ini = join(workDir, `${name}.ini`);
+  writeFileSync(ini, '[Globals]\ncertificate=\nkey_file=\n');
+  execFileSync('bash', ['-c', XRDP_NEW_CERTIFICATE.script!.code], {
+    env: {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      XRDP_INI: ini,
+      XRDP_CERT_DIR: certDir,
+      RDP_NAME: 'localhost',
+    },
+    stdio: 'pipe',
+  });
+  return Object.fromEntries(
+    Object.entries(iniLinesOf(XRDP_NEW_CERTIFICATE)!.values).map(([key, value]) => [
+      key,
+      value.replaceAll('$DIR', certDir),
+    ]),
+  );
+}
+
 describe(
   'server fingerprint on real servers',
   { skip: missingBinaries('xrdp', 'freerdp-shadow-cli', 'Xvfb') },
@@ -165,27 +194,7 @@ describe('xrdp fixes applied to real xrdp', { skip: missingBinaries('xrdp', 'ope
     const finding = xrdpFindingOf(before, 'tls-cert-expired');
     const fix = iniFixOf(finding, 'certificate');
     assert.equal(fix, XRDP_NEW_CERTIFICATE);
-    const certDir = join(workDir, 'expired-fix');
-    execFileSync('mkdir', ['-p', certDir]);
-    const ini = join(workDir, 'expired-fix.ini');
-    writeFileSync(ini, '[Globals]\ncertificate=\nkey_file=\n');
-    const bin = join(workDir, 'bin');
-    execFileSync('mkdir', ['-p', bin]);
-    writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    execFileSync('bash', ['-c', fix.script!.code], {
-      env: {
-        ...process.env,
-        PATH: `${bin}:${process.env.PATH ?? ''}`,
-        XRDP_INI: ini,
-        XRDP_CERT_DIR: certDir,
-        RDP_NAME: 'localhost',
-      },
-      stdio: 'pipe',
-    });
-    // The here-document expands $DIR as bash does; the lines read back get the same value.
-    const values = Object.fromEntries(
-      Object.entries(iniLinesOf(fix)!.values).map(([key, value]) => [key, value.replaceAll('$DIR', certDir)]),
-    );
+    const values = runNewCertificateFix('expired-fix');
     const fixed = await diagnoseServer(
       await track(startXrdp({ ...fault, address: await addressAllocator.next(), globals: values })),
     );
@@ -206,27 +215,7 @@ describe('xrdp fixes applied to real xrdp', { skip: missingBinaries('xrdp', 'ope
     assert.equal(finding.data?.primeBits, Number(scanned[1]));
     assert.equal(finding.data?.primeBits, 1024);
     assert.ok(finding.fixes.includes(XRDP_NEW_CERTIFICATE));
-    const certDir = join(workDir, 'dhe-fix');
-    execFileSync('mkdir', ['-p', certDir]);
-    const ini = join(workDir, 'dhe-fix.ini');
-    writeFileSync(ini, '[Globals]\n');
-    const bin = join(workDir, 'bin');
-    execFileSync('bash', ['-c', XRDP_NEW_CERTIFICATE.script!.code], {
-      env: {
-        ...process.env,
-        PATH: `${bin}:${process.env.PATH ?? ''}`,
-        XRDP_INI: ini,
-        XRDP_CERT_DIR: certDir,
-        RDP_NAME: 'localhost',
-      },
-      stdio: 'pipe',
-    });
-    const values = Object.fromEntries(
-      Object.entries(iniLinesOf(XRDP_NEW_CERTIFICATE)!.values).map(([key, value]) => [
-        key,
-        value.replaceAll('$DIR', certDir),
-      ]),
-    );
+    const values = runNewCertificateFix('dhe-fix');
     const fixedServer = await track(
       startXrdp({ ...fault, address: await addressAllocator.next(), globals: values }),
     );

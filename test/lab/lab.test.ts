@@ -248,6 +248,28 @@ describe('lab scenarios', () => {
     await assert.rejects(startTls(socket), /handshake failure|alert number 40/i);
   });
 
+  scenario('tls-falls-back-to-rdp', "answers the ClientHello with xrdp's plain-RDP disconnect", async () => {
+    const server = await lab('tls-falls-back-to-rdp');
+    const { socket } = await negotiate(server);
+    const after = await exchange(socket, { send: CLIENT_HELLO_START, waitMs: 2000 });
+    // TPKT version 3, length 9; X.224 Data TPDU 02 f0 80; MCS Disconnect Provider Ultimatum 21 80.
+    assert.deepEqual([...after.bytes], [0x03, 0x00, 0x00, 0x09, 0x02, 0xf0, 0x80, 0x21, 0x80]);
+    assert.notEqual(after.ending, 'timeout');
+    await assert.rejects(
+      startTls(await negotiate(server).then((result) => result.socket)),
+      /wrong version number|ECONNRESET|socket/i,
+    );
+  });
+
+  scenario('tls-garbage', 'answers the ClientHello with bytes that are neither TLS nor TPKT', async () => {
+    const server = await lab('tls-garbage');
+    const { socket } = await negotiate(server);
+    const after = await exchange(socket, { send: CLIENT_HELLO_START, waitMs: 2000 });
+    assert.ok(after.bytes.length > 0);
+    assert.ok(![0x03, 0x14, 0x15, 0x16, 0x17].includes(after.bytes[0]!), `first byte ${after.bytes[0]}`);
+    assert.equal(after.ending, 'end');
+  });
+
   for (const code of [1, 2, 3, 4, 5, 6]) {
     scenario(`neg-failure-${code}`, `RDP_NEG_FAILURE decodes to code ${code}`, async () => {
       const server = await lab(`neg-failure-${code}`);

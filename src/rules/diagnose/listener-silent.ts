@@ -1,5 +1,5 @@
 import type { Fix } from '../types.js';
-import { FREERDP_TRANSPORT_FAILED, MSTSC_CONNECTION_TIMED_OUT } from '../common/client-errors.js';
+import { FREERDP_LISTENER_SILENT, MSTSC_CONNECTION_TIMED_OUT } from '../common/client-errors.js';
 import { azureVariant, psRecentEvents, RESTART_TERMSERVICE } from '../common/fixes.js';
 import { defineRule, evidence, found, notEvaluated, timedOutOnClientPath } from './helpers.js';
 
@@ -32,11 +32,11 @@ export const rule = defineRule(
     requires: ['negotiation'],
     docs: {
       explanation:
-        "The TCP connection succeeded, but the server sent not one byte in answer to a step every client takes, until the timeout ran out. The connection was neither closed nor refused: something holds it open and says nothing. A hung Remote Desktop Services listener, a service stuck at start, a middlebox or load balancer that completes the TCP handshake itself and has no working back end, or a port forward into a black hole. Clients wait, then give up (mstsc 0x108 'connection timed out', FreeRDP ERRCONNECT_CONNECT_TRANSPORT_FAILED).",
+        "The TCP connection succeeded, but the server sent not one byte in answer to a step every client takes, until the timeout ran out. The connection was neither closed nor refused: something holds it open and says nothing. A hung Remote Desktop Services listener, a service stuck at start, a middlebox or load balancer that completes the TCP handshake itself and has no working back end, or a port forward into a black hole. Clients wait: mstsc gives up with 0x108 'connection timed out'; xfreerdp 2.11 was seen to wait for minutes without an error, even with /timeout.",
       falseAlarm:
         'A very slow link can look silent if not a byte arrives within the timeout: run again with a longer --timeout. An intrusion-prevention system may hold a scanner-like connection open; compare with a real client.',
     },
-    clientErrors: [MSTSC_CONNECTION_TIMED_OUT, FREERDP_TRANSPORT_FAILED],
+    clientErrors: [MSTSC_CONNECTION_TIMED_OUT, ...FREERDP_LISTENER_SILENT],
     fixes: [
       {
         title: 'Find out what holds the port, and whether the server is hung',
