@@ -186,6 +186,10 @@ describe('xrdp fixes applied to real xrdp', { skip: missingBinaries('xrdp', 'ope
     assert.ok(nla.fixes.some((fix) => fix.steps.some((step) => /does not implement CredSSP/.test(step))));
   });
 
+  it('Standard RDP Security only (security_layer=rdp): security_layer=tls brings TLS in', async () => {
+    await roundTrip({ securityLayer: 'rdp' }, 'standard-rdp-security-only', 'security_layer');
+  });
+
   it("an expired certificate: the new-certificate script's openssl and ini lines make xrdp serve a valid one", async () => {
     const fault = { certificateProfile: 'expired' as const };
     const before = await diagnoseServer(
@@ -212,6 +216,7 @@ describe('xrdp fixes applied to real xrdp', { skip: missingBinaries('xrdp', 'ope
     assert.ok(scanned, scan);
     const before = await diagnoseServer(server);
     const finding = xrdpFindingOf(before, 'tls-weak-dh-group');
+    assert.ok(xrdpFindingOf(before, 'tls-cert-weak-key').fixes.includes(XRDP_NEW_CERTIFICATE));
     assert.equal(finding.data?.primeBits, Number(scanned[1]));
     assert.equal(finding.data?.primeBits, 1024);
     assert.ok(finding.fixes.includes(XRDP_NEW_CERTIFICATE));
@@ -221,6 +226,8 @@ describe('xrdp fixes applied to real xrdp', { skip: missingBinaries('xrdp', 'ope
     );
     const fixed = await diagnoseServer(fixedServer);
     assert.equal(findingOf(fixed, 'tls-weak-dh-group'), undefined, context(fixed));
+    assert.equal(findingOf(fixed, 'tls-cert-weak-key'), undefined, context(fixed));
+    assert.equal(fixed.observations.tlsPosture?.status, 'ok', fixed.observations.tlsPosture?.summary);
     assert.deepEqual(
       fixed.observations.tlsPosture?.observation?.dhe?.map((group) => group.primeBits),
       [2048],

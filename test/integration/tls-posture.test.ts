@@ -169,7 +169,9 @@ describe(
           assert.equal(verdicts.get(older)?.version, 'TLSv1', older);
         }
         const finding = diagnosis.evaluation.findings.find(
-          (entry) => entry.id === 'client-incompatible' && entry.data?.profile === 'windows-11-24h2',
+          (entry) =>
+            entry.id === 'client-incompatible' &&
+            ((entry.data?.profiles as string[] | undefined) ?? []).includes('windows-11-24h2'),
         );
         assert.equal(finding?.severity, 'error');
         assert.match(

@@ -142,4 +142,35 @@ describe('Limiter with slots reserved for urgent tasks', () => {
       { numRuns: 200 },
     );
   });
+
+  it('a request given up leaves the queue; one already granted must be released', async () => {
+    const limiter = new Limiter(1);
+    const release = await limiter.acquire();
+    const givenUp = limiter.request();
+    const next = limiter.request();
+    assert.equal(givenUp.cancel(), true);
+    release();
+    // The slot went to the next request, not the cancelled one.
+    const nextRelease = await next.slot;
+    assert.equal(next.cancel(), false);
+    nextRelease();
+    const immediate = limiter.request();
+    assert.equal(immediate.cancel(), false);
+    (await immediate.slot)();
+  });
+
+  it('an urgent request given up no longer goes before the plain waiters', async () => {
+    const limiter = new Limiter(1);
+    const held = await limiter.acquire();
+    const urgent = limiter.request(true);
+    let plainIn = false;
+    const plain = limiter.acquire().then((release) => {
+      plainIn = true;
+      return release;
+    });
+    assert.equal(urgent.cancel(), true);
+    held();
+    (await plain)();
+    assert.equal(plainIn, true);
+  });
 });

@@ -93,7 +93,10 @@ export function interpretNegotiationAnswer(
     case 'reset':
       return simple('reset', answer.received);
     case 'timeout':
-      return { ...simple('timeout', answer.received), stall: stallProgress('x224-confirm', answer.received, answer) };
+      return {
+        ...simple('timeout', answer.received),
+        stall: stallProgress('x224-confirm', answer.received, answer),
+      };
     case 'malformed': {
       const notTpkt = answer.received[0] !== 0x03;
       return {

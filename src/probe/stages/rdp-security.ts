@@ -149,7 +149,9 @@ export function interpretConnectResponse(
 /** "RDP 5.0, 5.1, ..., 8.1" (one version code names many releases) as "RDP 5.0 to 8.1"; the JSON keeps the list. */
 function versionRange(name: string | undefined): string {
   const releases = (name ?? 'unknown version').split(', ');
-  return releases.length > 2 ? `${releases[0]} to ${releases.at(-1)!.replace(/^RDP /, '')}` : releases.join(', ');
+  return releases.length > 2
+    ? `${releases[0]} to ${releases.at(-1)!.replace(/^RDP /, '')}`
+    : releases.join(', ');
 }
 
 export async function rdpSecurityStage(

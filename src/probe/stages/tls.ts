@@ -103,7 +103,9 @@ function observedTransport(raw: net.Socket): { transport: Duplex; seen: RawBytes
     seen.lastAt = now;
     seen.count += chunk.length;
     if (seen.head.length < HEAD_BYTES)
-      seen.head = new Uint8Array(Buffer.concat([seen.head, chunk.subarray(0, HEAD_BYTES - seen.head.length)]));
+      seen.head = new Uint8Array(
+        Buffer.concat([seen.head, chunk.subarray(0, HEAD_BYTES - seen.head.length)]),
+      );
     if (!transport.push(chunk)) raw.pause();
   });
   raw.once('end', () => transport.push(null));

@@ -66,6 +66,14 @@ const restrictRdpPort: Fix = {
   script: { language: 'powershell', code: psFirewallAllow(3389) },
 };
 
+/** The same control for a server that is not Windows (no firewall script of its own). */
+const restrictRdpPortAnyHost: Fix = {
+  title: restrictRdpPort.title,
+  risk: restrictRdpPort.risk,
+  where: restrictRdpPort.where,
+  steps: restrictRdpPort.steps.slice(0, 1),
+};
+
 /**
  * Fixes that fit what answered: xrdp has no CredSSP at all; a server seen declining CredSSP must
  * first be able to do it; only then is "Require NLA" (the rule's own fixes) the answer.
@@ -93,7 +101,7 @@ function nlaFixes(observations: ProbeObservations): Pick<RuleReport, 'fixes' | '
           where: 'server',
           steps: ['freerdp-shadow-cli /sec:nla +auth requires CredSSP; it authenticates from its SAM file.'],
         },
-        restrictRdpPort,
+        restrictRdpPortAnyHost,
       ],
       replaceFixes: true,
       evidence,

@@ -6,7 +6,9 @@ import {
   psRecentEvents,
   REPAIR_MACHINE_KEYS,
   SET_LISTENER_CERTIFICATE,
+  withServerFixes,
 } from '../common/fixes.js';
+import { xrdpKeyFixes } from '../common/xrdp-fixes.js';
 import { acceptedVersions, defineRule, evidence, found, PASS, withStage } from './helpers.js';
 
 /**
@@ -59,7 +61,7 @@ const checkListenerKey: Fix = {
   script: { language: 'powershell', code: psRecentEvents([36870, 36874, 1057, 1058]) },
 };
 
-export const rule = defineRule(
+const ruleWithDefaultFixes = defineRule(
   {
     id: 'tls-not-served',
     title: 'The server selected TLS, then did not speak TLS',
@@ -116,3 +118,6 @@ export const rule = defineRule(
       ]);
     }),
 );
+
+/** On xrdp: a key OpenSSL accepts and xrdp may read (the usual causes), the security level last. */
+export const rule = withServerFixes(ruleWithDefaultFixes, { xrdp: [checkListenerKey, ...xrdpKeyFixes()] });

@@ -165,6 +165,33 @@ describe('xrdp fixes', () => {
     assert.equal(mode, 0o640);
   });
 
+  it('the key-access script puts xrdp in ssl-cert and makes the real key (through a symlink) root:ssl-cert 0640', (context) => {
+    const groups = execFileSync('getent', ['group'], { encoding: 'utf8' });
+    if (!groups.includes('ssl-cert:') || process.getuid?.() !== 0) {
+      context.skip('needs root and the ssl-cert group (the xrdp package brings it)');
+      return;
+    }
+    const keyDir = join(dir, 'key-access');
+    const bin = join(dir, 'key-access-bin');
+    execFileSync('mkdir', ['-p', keyDir, bin]);
+    const log = join(dir, 'adduser.log');
+    // adduser would change this machine's groups: a stand-in records the call instead.
+    writeFileSync(join(bin, 'adduser'), `#!/bin/sh\necho "$@" >> '${log}'\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const key = join(keyDir, 'real-key.pem');
+    writeFileSync(key, 'not a real key', { mode: 0o600 });
+    execFileSync('ln', ['-sf', key, join(keyDir, 'key.pem')]);
+    execFileSync('bash', ['-c', XRDP_KEY_READABLE.script!.code], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, KEY: join(keyDir, 'key.pem') },
+      stdio: 'pipe',
+    });
+    assert.equal(readFileSync(log, 'utf8').trim(), 'xrdp ssl-cert');
+    assert.equal(
+      execFileSync('stat', ['-c', '%a %U:%G', key], { encoding: 'utf8' }).trim(),
+      '640 root:ssl-cert',
+    );
+  });
+
   it('the CA script makes a key and a CSR that verifies, for the name', () => {
     const certDir = join(dir, 'csr');
     execFileSync('mkdir', ['-p', certDir]);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { rule } from '../../../src/rules/diagnose/nla-not-required.js';
 import { evaluateRules } from '../../../src/rules/engine.js';
 import {
+  certificate,
   failed,
   healthy,
   negotiation,
@@ -78,6 +79,31 @@ describe('fixes fit what answered', () => {
       finding?.fixes.some((fix) => fix.steps.some((step) => /does not implement CredSSP/.test(step))),
     );
     assert.ok(finding?.evidence.some((entry) => entry.label === 'server software'));
+  });
+
+  it("FreeRDP's shadow server in TLS mode gets its own switch, and no Windows script", () => {
+    const finding = evaluateRules(
+      [rule],
+      healthy({
+        negotiation: negotiationOnly(
+          { ...probe('modern', { selected: 1 }), responseFlags: 0x03 },
+          probe('rdp', { failure: 1 }),
+          { ...probe('ssl', { selected: 1 }), responseFlags: 0x03 },
+          probe('hybrid', { failure: 1 }),
+          probe('hybrid-ex', { failure: 1 }),
+        ),
+        credssp: skipped('credssp', 'the server did not select CredSSP'),
+        certificate: certificate({
+          selfSigned: true,
+          keyUsage: [],
+          keyUsagePresent: false,
+          serialNumber: '1A4010',
+        }),
+      }),
+    ).findings[0];
+    assert.ok(finding?.fixes.some((fix) => fix.title.includes('/sec:nla')));
+    assert.ok(finding?.fixes.every((fix) => fix.script?.language !== 'powershell'));
+    assert.deepEqual(requireNla(finding?.fixes ?? []), []);
   });
 
   it('a server seen declining CredSSP (HYBRID selected, then no CHALLENGE) gets no bare "Require NLA"', () => {
