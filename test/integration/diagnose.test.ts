@@ -133,7 +133,12 @@ describe(
       assert.ok(tlsAnswers.length >= 3, `${tlsAnswers.length} TLS answers`);
       const posture = diagnosis.observations.tlsPosture!.observation!;
       assert.equal(posture.connectionsReused, tlsAnswers.length - 1);
-      assert.equal(posture.connectionsOpened! + posture.connectionsReused!, posture.hellosSent);
+      // A connection opened as the budget runs out may never get its hello (its negotiation times out).
+      if (posture.budgetSpent) {
+        assert.ok(posture.connectionsOpened! + posture.connectionsReused! >= posture.hellosSent!);
+      } else {
+        assert.equal(posture.connectionsOpened! + posture.connectionsReused!, posture.hellosSent);
+      }
     });
 
     it('an NLA server whose clock is an hour behind raises clock-skew', async () => {
