@@ -46,3 +46,34 @@ export function missingPowerShell(pwsh: string | undefined): string | false {
     return `needs Pester ${PESTER_VERSION} in .cache/powershell/Modules (scripts/install-powershell.sh)`;
   return false;
 }
+
+export interface ScriptProblem {
+  readonly index: number;
+  readonly message: string;
+}
+
+/**
+ * Parses each script with PowerShell's own parser (one pwsh process for all of them) and returns
+ * the syntax errors, by index. Nothing is run: parsing only.
+ */
+export function parsePowerShell(pwsh: string, scripts: readonly string[]): ScriptProblem[] {
+  const parser = [
+    '$ErrorActionPreference = "Stop"',
+    '$scripts = [Console]::In.ReadToEnd() | ConvertFrom-Json',
+    '$problems = @()',
+    'for ($i = 0; $i -lt $scripts.Count; $i++) {',
+    '  $tokens = $null; $errors = $null',
+    '  [void][System.Management.Automation.Language.Parser]::ParseInput([string]$scripts[$i], [ref]$tokens, [ref]$errors)',
+    '  foreach ($e in $errors) { $problems += [pscustomobject]@{ index = $i; message = "$($e.Extent.StartLineNumber): $($e.Message)" } }',
+    '}',
+    'ConvertTo-Json -InputObject @($problems) -Compress',
+  ].join('\n');
+  const run = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', parser], {
+    input: JSON.stringify(scripts),
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`pwsh failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim() || '[]') as ScriptProblem[];
+}

@@ -29,6 +29,7 @@ import {
   startXrdp,
   startXvfb,
   type XDisplay,
+  serverTracker,
 } from '../testbed/index.js';
 import { makeWorkDir, removeDir } from '../testbed/process.js';
 
@@ -107,21 +108,15 @@ describe(
   () => {
     let display: XDisplay;
     let home: string;
-    const servers: RunningServer[] = [];
+    const track = serverTracker();
     before(async () => {
       display = await startXvfb();
       home = makeWorkDir('xfreerdp-home');
     });
     after(async () => {
-      await Promise.all(servers.map((server) => server.stop()));
       await display?.stop();
       removeDir(home);
     });
-    async function track(server: Promise<RunningServer>): Promise<RunningServer> {
-      const started = await server;
-      servers.push(started);
-      return started;
-    }
 
     for (const row of FREERDP_OBSERVATIONS) {
       const expected = row.errors.length > 0 ? row.errors.join(' or ') : 'no error and keeps waiting';

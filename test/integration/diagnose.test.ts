@@ -14,19 +14,12 @@ import {
   startXrdp,
   startXvfb,
   type XDisplay,
+  serverTracker,
 } from '../testbed/index.js';
 import { xfreerdpAuthOnly } from '../testbed/peers.js';
 import { makeWorkDir, removeDir } from '../testbed/process.js';
 
-const servers: RunningServer[] = [];
-async function track<T extends RunningServer>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  servers.push(started);
-  return started;
-}
-after(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
-});
+const track = serverTracker();
 
 async function diagnoseServer(
   server: RunningServer,

@@ -11,6 +11,7 @@ import type { Attempt, NegotiationObservation, ProbeObservations, StageName } fr
 import type { DiagnoseDocument } from '../../src/report/diagnose-json.js';
 import { failuresOnClientPath } from '../../src/rules/diagnose/helpers.js';
 import { runCli } from '../helpers/cli.js';
+import { findPwsh, parsePowerShell } from '../helpers/powershell.js';
 import {
   addressAllocator,
   firewallUnsupported,
@@ -22,19 +23,12 @@ import {
   startXrdp,
   startXvfb,
   type XDisplay,
+  serverTracker,
 } from '../testbed/index.js';
 import { xfreerdpAuthOnly } from '../testbed/peers.js';
 import { makeWorkDir, removeDir } from '../testbed/process.js';
 
-const servers: RunningServer[] = [];
-async function track<T extends RunningServer>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  servers.push(started);
-  return started;
-}
-after(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
-});
+const track = serverTracker();
 
 interface Run {
   readonly code: number;
@@ -42,12 +36,21 @@ interface Run {
   readonly text: string;
 }
 
+/** Every PowerShell script the runs below handed over, parsed at the end. */
+const handedOver = new Set<string>();
+
 /** One diagnosis as JSON and one as text, both through the CLI. */
 async function diagnoseCli(server: RunningServer, args: string[] = []): Promise<Run> {
   const target = `${server.host}:${server.port}`;
   const json = await runCli(['diagnose', target, '--json', ...args]);
   assert.equal(json.stderr, '', json.stderr);
   const text = await runCli(['diagnose', target, ...args]);
+  for (const finding of (JSON.parse(json.stdout) as DiagnoseDocument).findings) {
+    for (const fix of finding.fixes) {
+      if (fix.script && (fix.script.language === 'powershell' || fix.script.language === 'cmd'))
+        handedOver.add(fix.script.code);
+    }
+  }
   return { code: json.code, document: JSON.parse(json.stdout) as DiagnoseDocument, text: text.stdout };
 }
 
@@ -298,3 +301,16 @@ describe(
     });
   },
 );
+
+describe('honest verdict: the scripts handed over', () => {
+  const pwsh = findPwsh();
+  it('every PowerShell script of every run above parses', { skip: pwsh ? false : 'needs pwsh' }, () => {
+    const list = [...handedOver];
+    assert.ok(list.length > 0);
+    const problems = parsePowerShell(pwsh!, list);
+    assert.deepEqual(
+      problems.map((problem) => `${problem.message}\n${list[problem.index]}`),
+      [],
+    );
+  });
+});

@@ -21,19 +21,12 @@ import {
   startLab,
   startXrdp,
   type XrdpOptions,
+  serverTracker,
 } from '../testbed/index.js';
 
-const servers: RunningServer[] = [];
-async function track<T extends RunningServer>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  servers.push(started);
-  return started;
-}
+const track = serverTracker();
 const workDir = mkdtempSync(join(tmpdir(), 'rdp-doctor-server-fixes-'));
-after(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
-  rmSync(workDir, { recursive: true, force: true });
-});
+after(() => rmSync(workDir, { recursive: true, force: true }));
 
 function diagnoseServer(server: RunningServer): Promise<Diagnosis> {
   // A roomy step timeout: the posture's budget is two steps, and this machine is shared.

@@ -12,6 +12,7 @@ import {
   startXrdp,
   startXvfb,
   type XDisplay,
+  serverTracker,
 } from '../testbed/index.js';
 import { runPeer, xfreerdpAuthOnly } from '../testbed/peers.js';
 import { makeWorkDir, removeDir } from '../testbed/process.js';
@@ -33,15 +34,7 @@ function enabledVersions(versions: Record<string, boolean>): string[] {
     .map(([version]) => version);
 }
 
-const servers: RunningServer[] = [];
-async function track<T extends RunningServer>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  servers.push(started);
-  return started;
-}
-after(async () => {
-  await Promise.all(servers.map((server) => server.stop()));
-});
+const track = serverTracker();
 
 describe(
   'testbed: sslscan sees the TLS versions each server was given',

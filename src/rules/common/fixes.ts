@@ -226,3 +226,27 @@ export function withServerFixes<Need extends string>(
       fitOutcomeToServer(observations, rule.evaluate(observations, context), byServer),
   };
 }
+
+/**
+ * Disables exactly the cipher suites named (those the enumeration saw), once: a suite already
+ * disabled is skipped. A Group Policy cipher-suite order, where set, wins over local changes.
+ */
+export function disableCipherSuitesFix(title: string, names: readonly string[], firstStep: string): Fix {
+  return {
+    title,
+    risk: 'low',
+    where: 'server',
+    steps: [
+      firstStep,
+      'If a Group Policy "SSL Cipher Suite Order" is set, remove them from that list instead (the policy wins).',
+    ],
+    script: {
+      language: 'powershell',
+      code: [
+        `foreach ($suite in @(${names.map((name) => `'${name}'`).join(', ')})) {`,
+        '  if (Get-TlsCipherSuite -Name $suite | Where-Object Name -eq $suite) { Disable-TlsCipherSuite -Name $suite }',
+        '}',
+      ].join('\n'),
+    },
+  };
+}

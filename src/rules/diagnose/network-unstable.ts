@@ -27,7 +27,8 @@ export const rule = defineRule(
           'Run a longer measurement from the client; loss on one hop that continues to later hops points at that hop.',
           'Prefer a wired connection; check VPN and uplink utilisation.',
         ],
-        script: { language: 'cmd', code: 'pathping -q 50 <server address>' },
+        // Quoted: a bare <...> is a redirection in cmd (and reserved in PowerShell).
+        script: { language: 'cmd', code: 'pathping -q 50 "<server address>"' },
       },
       {
         title: 'Let RDP use UDP and tolerate loss better',

@@ -1,5 +1,5 @@
 import type { Fix } from '../types.js';
-import { azureVariant, withServerFixes } from '../common/fixes.js';
+import { azureVariant, withServerFixes, disableCipherSuitesFix } from '../common/fixes.js';
 import { XRDP_STRONG_CIPHER_SUITES } from '../common/xrdp-fixes.js';
 import { defineRule, evidence, found, hex, PASS, withStage } from './helpers.js';
 
@@ -22,23 +22,11 @@ export function weakness(name: string): string | undefined {
 }
 
 function disableSuites(names: readonly string[]): Fix {
-  return {
-    title: 'Disable the weak cipher suites found',
-    risk: 'low',
-    where: 'server',
-    steps: [
-      'Disables exactly the suites the enumeration saw; suites already disabled are skipped.',
-      'If a Group Policy "SSL Cipher Suite Order" is set, remove them from that list instead (the policy wins).',
-    ],
-    script: {
-      language: 'powershell',
-      code: [
-        `foreach ($suite in @(${names.map((name) => `'${name}'`).join(', ')})) {`,
-        '  if (Get-TlsCipherSuite -Name $suite | Where-Object Name -eq $suite) { Disable-TlsCipherSuite -Name $suite }',
-        '}',
-      ].join('\n'),
-    },
-  };
+  return disableCipherSuitesFix(
+    'Disable the weak cipher suites found',
+    names,
+    'Disables exactly the suites the enumeration saw; suites already disabled are skipped.',
+  );
 }
 
 const disableRc4And3des: Fix = {

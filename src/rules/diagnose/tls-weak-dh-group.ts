@@ -1,5 +1,5 @@
 import type { Fix } from '../types.js';
-import { azureVariant, psSetDwords, withServerFixes } from '../common/fixes.js';
+import { azureVariant, psSetDwords, withServerFixes, disableCipherSuitesFix } from '../common/fixes.js';
 import { XRDP_NEW_CERTIFICATE, XRDP_NO_DHE } from '../common/xrdp-fixes.js';
 import { defineRule, evidence, found, hex, notEvaluated, PASS, withStage } from './helpers.js';
 
@@ -32,23 +32,11 @@ const serverMinDh: Fix = {
 };
 
 function disableDheSuites(names: readonly string[]): Fix {
-  return {
-    title: 'Disable the TLS_DHE_* suites found',
-    risk: 'low',
-    where: 'server',
-    steps: [
-      'ECDHE suites keep forward secrecy for current clients; suites already disabled are skipped.',
-      'If a Group Policy "SSL Cipher Suite Order" is set, remove them from that list instead (the policy wins).',
-    ],
-    script: {
-      language: 'powershell',
-      code: [
-        `foreach ($suite in @(${names.map((name) => `'${name}'`).join(', ')})) {`,
-        '  if (Get-TlsCipherSuite -Name $suite | Where-Object Name -eq $suite) { Disable-TlsCipherSuite -Name $suite }',
-        '}',
-      ].join('\n'),
-    },
-  };
+  return disableCipherSuitesFix(
+    'Disable the TLS_DHE_* suites found',
+    names,
+    'ECDHE suites keep forward secrecy for current clients; suites already disabled are skipped.',
+  );
 }
 
 const ruleWithDefaultFixes = defineRule(
