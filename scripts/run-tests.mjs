@@ -52,7 +52,17 @@ const reporters = countsFile
 
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...passThrough, ...files],
+  // A test that hangs fails after five minutes instead of holding CI until its own limit.
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=300000',
+    ...reporters,
+    ...passThrough,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 let status = result.status ?? 1;
