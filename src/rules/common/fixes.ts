@@ -185,13 +185,15 @@ export interface FixesByServer {
   readonly xrdp: readonly Fix[];
 }
 
-export function serverKindEvidence(server: ServerKind): Evidence {
+export function serverKindEvidence(server: ServerKind): Evidence[] {
   const why = server.evidence.map((entry) => `${entry.label}: ${entry.value}`).join('; ');
-  return {
-    label: 'server software',
-    value: `${server.kind} (${server.confidence}${why ? `; ${why}` : ''})`,
-    source: 'fingerprint',
-  };
+  return [
+    { label: 'server software', value: `${server.kind} (${server.confidence})`, source: 'fingerprint' },
+    // The signals behind it are long: --verbose and JSON carry them.
+    ...(why
+      ? [{ label: 'server software, from', value: why, source: 'fingerprint', verboseOnly: true }]
+      : []),
+  ];
 }
 
 /**
@@ -208,7 +210,7 @@ export function fitOutcomeToServer(
   if (server.kind !== 'xrdp') return outcome;
   const fitted = (report: RuleReport): RuleReport => ({
     ...report,
-    evidence: [...report.evidence, serverKindEvidence(server)],
+    evidence: [...report.evidence, ...serverKindEvidence(server)],
     fixes: byServer.xrdp,
     replaceFixes: true,
   });

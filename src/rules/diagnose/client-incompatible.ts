@@ -4,7 +4,14 @@ import { namedGroupName } from '../../data/tls-groups.js';
 import type { ClientHelloAnswer, ProbeObservations, TlsPostureObservation } from '../../probe/types.js';
 import type { ClientError, Fix } from '../types.js';
 import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
-import { azureVariant, psSchannelProtocol, type SchannelProtocol } from '../common/fixes.js';
+import {
+  azureVariant,
+  psSchannelProtocol,
+  type SchannelProtocol,
+  serverKindEvidence,
+} from '../common/fixes.js';
+import { serverKind } from '../common/server-kind.js';
+import { XRDP_MODERN_TLS, XRDP_STRONG_CIPHER_SUITES } from '../common/xrdp-fixes.js';
 import {
   defineRule,
   evidence,
@@ -378,6 +385,9 @@ export const rule = defineRule(
       return notEvaluated('the server accepted no TLS version at all (a server-wide failure)');
     const failing = verdicts.filter((verdict) => verdict.compatible === false);
     if (failing.length === 0) return PASS;
+    // On xrdp the server-side fixes are xrdp.ini lines, not Schannel settings.
+    const server = serverKind(observations);
+    const xrdp = server.kind === 'xrdp';
     // One finding per way of failing: sixteen profiles refused for the same reason are one fact.
     const groups = new Map<string, ClientVerdict[]>();
     for (const verdict of failing) {
@@ -423,6 +433,7 @@ export const rule = defineRule(
                 : {}),
             },
             evidence('versions the server accepts', serverVersions.join(', ') || 'none', 'tls'),
+            ...(xrdp ? serverKindEvidence(server) : []),
             evidence(
               'versions the clients offer',
               [...new Set(profiles.map((profile) => profile.tls.versions.join(', ')))].join(' / '),
@@ -431,11 +442,15 @@ export const rule = defineRule(
           ],
           clientErrors: uniqueErrors(profiles.map(profileClientError)),
           fixes: [
-            ...(noCommonVersion || clientIsOlder ? [] : [cipherOrderFix(profiles[0]!)]),
+            ...(noCommonVersion || clientIsOlder
+              ? []
+              : [xrdp ? XRDP_STRONG_CIPHER_SUITES : cipherOrderFix(profiles[0]!)]),
+            ...(xrdp && noCommonVersion && !clientIsOlder ? [XRDP_MODERN_TLS] : []),
             ...uniqueFixes([...serverNewer, ...lastResorts]),
           ],
-          // An old client against a server that already speaks the newer version: the server fix does nothing.
-          ...(clientIsOlder ? { replaceFixes: true } : {}),
+          // An old client against a server that already speaks the newer version: the server fix
+          // does nothing. On xrdp the Schannel fixes do not apply.
+          ...(clientIsOlder || xrdp ? { replaceFixes: true } : {}),
           data: {
             profiles: members.map((verdict) => verdict.profile),
             ...(members.length === 1 ? { profile: first.profile } : {}),

@@ -86,12 +86,12 @@ function nlaFixes(observations: ProbeObservations): Pick<RuleReport, 'fixes' | '
     return {
       fixes: [XRDP_TLS_ONLY, XRDP_RESTRICT_NETWORK],
       replaceFixes: true,
-      evidence: [serverKindEvidence(server)],
+      evidence: serverKindEvidence(server),
     };
   }
   const unable = credsspUnavailable(observations);
   if (unable.length === 0) return { evidence: [] };
-  const evidence = server.kind === 'unknown' ? unable : [...unable, serverKindEvidence(server)];
+  const evidence = server.kind === 'unknown' ? unable : [...unable, ...serverKindEvidence(server)];
   if (server.kind === 'freerdp') {
     return {
       fixes: [

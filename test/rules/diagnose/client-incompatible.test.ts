@@ -8,7 +8,14 @@ import type {
 } from '../../../src/probe/types.js';
 import { rule } from '../../../src/rules/diagnose/client-incompatible.js';
 import { evaluateRules } from '../../../src/rules/engine.js';
-import { healthy, posture, skipped } from '../../helpers/observations.js';
+import {
+  healthy,
+  negotiationOnly,
+  posture,
+  probe,
+  rdpSecurity,
+  skipped,
+} from '../../helpers/observations.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 
 /** A posture whose client answers are given: what the server said to each profile's hello. */
@@ -231,6 +238,44 @@ describe('client-incompatible: fixes and errors fit the client', () => {
     assert.deepEqual(
       windows.clientErrors.map((error) => `${error.client} ${error.code}/${error.extended}`),
       ['mstsc 0x904/0x7'],
+    );
+  });
+});
+
+describe('client-incompatible on xrdp: xrdp.ini fixes, not Schannel', () => {
+  const XRDP = {
+    negotiation: negotiationOnly(
+      { ...probe('modern', { selected: 1 }), responseFlags: 0x01 },
+      { ...probe('rdp', { selected: 0 }), responseFlags: 0x01 },
+      { ...probe('ssl', { selected: 1 }), responseFlags: 0x01 },
+      { ...probe('hybrid', { selected: 0 }), responseFlags: 0x01 },
+      { ...probe('hybrid-ex', { selected: 0 }), responseFlags: 0x01 },
+    ),
+    rdpSecurity: rdpSecurity({ serverVersion: 0x00080004, mcsMaxChannelIds: 22 }),
+  };
+
+  it('a TLS 1.0-only xrdp: ssl_protocols in xrdp.ini, no Schannel script', () => {
+    const findings = evaluateRules(
+      [rule],
+      healthy({
+        ...XRDP,
+        tlsPosture: withClients(['TLSv1'], [TLS10_SUITE], [PROTOCOL_VERSION_ALERT]),
+      }),
+    ).findings;
+    assert.equal(findings.length, 1);
+    const fixes = findings[0]!.fixes;
+    assert.ok(
+      fixes.some((fix) => /ssl_protocols/.test(fix.title)),
+      JSON.stringify(fixes.map((fix) => fix.title)),
+    );
+    // Client-side fixes may still touch the Windows client's Schannel; the server's are xrdp.ini.
+    const serverFixes = fixes.filter((fix) => fix.where === 'server');
+    assert.ok(serverFixes.length > 0);
+    assert.ok(serverFixes.every((fix) => !/SCHANNEL/i.test(`${fix.title} ${fix.steps.join(' ')}`)));
+    assert.ok(
+      findings[0]!.evidence.some(
+        (item) => item.label === 'server software' && /^xrdp/.test(String(item.value)),
+      ),
     );
   });
 });
