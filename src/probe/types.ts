@@ -467,3 +467,22 @@ export interface StallProgress {
   /** Bytes the complete answer needs, when its header told us (TPKT length, TLS record length). */
   readonly expectedBytes?: number;
 }
+
+/** Where each stage's attempt lives in the observations (the TLS enumeration shares stage 'tls'). */
+const STAGE_KEYS: Readonly<Record<StageName, keyof ProbeObservations>> = {
+  dns: 'dns',
+  tcp: 'tcp',
+  negotiation: 'negotiation',
+  tls: 'tls',
+  certificate: 'certificate',
+  credssp: 'credssp',
+  'rdp-security': 'rdpSecurity',
+};
+
+/** The attempt a stage recorded, by stage name. */
+export function stageAttempt(
+  observations: ProbeObservations,
+  stage: StageName,
+): Attempt<unknown> | undefined {
+  return observations[STAGE_KEYS[stage]] as Attempt<unknown> | undefined;
+}

@@ -1,4 +1,10 @@
-import { type Attempt, type ProbeObservations, STAGE_ORDER, type StageName } from '../probe/types.js';
+import {
+  type Attempt,
+  type ProbeObservations,
+  STAGE_ORDER,
+  type StageName,
+  stageAttempt,
+} from '../probe/types.js';
 import type { ClientVerdict } from '../rules/diagnose/client-incompatible.js';
 import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { Evaluation } from '../rules/engine.js';
@@ -46,18 +52,8 @@ export interface DiagnoseDocument {
   readonly verdict: string;
 }
 
-const STAGE_KEYS: Record<StageName, keyof ProbeObservations> = {
-  dns: 'dns',
-  tcp: 'tcp',
-  negotiation: 'negotiation',
-  tls: 'tls',
-  certificate: 'certificate',
-  credssp: 'credssp',
-  'rdp-security': 'rdpSecurity',
-};
-
 export function stageAttempts(observations: ProbeObservations): Attempt<unknown>[] {
-  return STAGE_ORDER.map((name) => observations[STAGE_KEYS[name]] as Attempt<unknown> | undefined).filter(
+  return STAGE_ORDER.map((name) => stageAttempt(observations, name)).filter(
     (attempt): attempt is Attempt<unknown> => attempt !== undefined,
   );
 }

@@ -155,28 +155,17 @@ export function renderTlsMatrix(document: DiagnoseDocument, options: TextOptions
 
 type ClientRow = NonNullable<DiagnoseDocument['clients']>[number];
 
-/** A client's reason with its own name taken out, so rows that fail alike compare equal. */
-function anonymousReason(client: ClientRow): string {
-  return (client.reason ?? '')
-    .split(`${client.name} offers`)
-    .join('they offer')
-    .split(`${client.name} does not offer`)
-    .join('they do not offer')
-    .split(client.name)
-    .join('them');
-}
-
 function groupFailures(failing: readonly ClientRow[]): ClientRow[][] {
   const groups = new Map<string, ClientRow[]>();
   for (const client of failing) {
-    const key = anonymousReason(client);
+    const key = client.sharedReason ?? client.reason ?? '';
     groups.set(key, [...(groups.get(key) ?? []), client]);
   }
   return [...groups.values()];
 }
 
 function sharedReason(group: readonly ClientRow[]): string {
-  return group.length > 1 ? anonymousReason(group[0]!) : (group[0]!.reason ?? '');
+  return (group.length > 1 ? group[0]!.sharedReason : group[0]!.reason) ?? '';
 }
 
 /** The gaps in what was checked, each with what would close it. */

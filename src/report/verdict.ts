@@ -63,16 +63,14 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
         context.compatibleClients && context.compatibleClients > 0
           ? `; the other ${context.compatibleClients} simulated client profile${context.compatibleClients > 1 ? 's' : ''} connect${context.compatibleClients > 1 ? '' : 's'}`
           : '';
-      const rest = errors.length - 1;
-      const restText = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
       if (context.everyWindowsClientFails && typeof top.data?.reason === 'string') {
         const error =
           typeof top.data.predictedError === 'string'
             ? ` with ${top.data.predictedError.replace(' / extended ', '/')}`
             : '';
-        return `Every Windows client fails${error}: ${top.data.reason}${others}${restText}.`;
+        return `Every Windows client fails${error}: ${top.data.reason}${others}${more}.`;
       }
-      return `${top.title}${others}${restText}.`;
+      return `${top.title}${others}${more}.`;
     }
     const top = first;
     const code = clientErrorLabel(top);

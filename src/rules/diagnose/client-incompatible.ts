@@ -36,6 +36,11 @@ export interface ClientVerdict {
   /** What the client would show, e.g. '0x904 / extended 0x7' or 'ERRCONNECT_TLS_CONNECT_FAILED'. */
   readonly predictedError?: string;
   /**
+   * `reason` without the profile's own name ("...; they offer TLS 1.2"), so profiles refused alike
+   * share one sentence in the findings and one row in the text.
+   */
+  readonly sharedReason?: string;
+  /**
    * Set when the verdict rests on a profile fact the data marks as disputed or assumed: say
    * "likely", not "will". The value says why.
    */
@@ -127,58 +132,60 @@ function refusalReason(
 export function clientVerdicts(observations: ProbeObservations): ClientVerdict[] | undefined {
   const posture = observationOf(observations.tlsPosture, 'TLS enumeration', 'ok');
   if (!posture?.clients) return undefined;
-  return posture.clients.flatMap((answer): ClientVerdict[] => {
-    const profile = findClientProfile(answer.profile);
-    if (!profile) return [];
-    const base = { profile: profile.id, name: profileName(profile), current: profile.current };
-    if (NO_TLS_ANSWER.has(answer.outcome)) {
-      return [{ ...base, compatible: undefined, reason: `no TLS answer to its hello (${answer.detail})` }];
-    }
-    if (answer.outcome === 'server-hello') {
-      const suites = [...profile.tls.cipherSuites, ...profile.tls.tls13CipherSuites];
-      const versionOk = profile.tls.versions.includes(answer.version as never);
-      const suiteOk = answer.cipherCode !== undefined && suites.includes(answer.cipherCode);
-      const groupOk =
-        !answer.helloRetryRequest || answer.group === undefined || groupOffered(profile, answer);
-      const chosen = { version: answer.version ?? 'unknown', cipher: answer.cipher ?? 'unknown' };
-      const dependent = profile.tls.buildDependent;
-      if (versionOk && suiteOk && groupOk && dependent?.versions.includes(answer.version as never)) {
-        // One release, two outcomes: the verdict is "it depends on the build", never a flat ok.
+  return posture.clients
+    .flatMap((answer): ClientVerdict[] => {
+      const profile = findClientProfile(answer.profile);
+      if (!profile) return [];
+      const base = { profile: profile.id, name: profileName(profile), current: profile.current };
+      if (NO_TLS_ANSWER.has(answer.outcome)) {
+        return [{ ...base, compatible: undefined, reason: `no TLS answer to its hello (${answer.detail})` }];
+      }
+      if (answer.outcome === 'server-hello') {
+        const suites = [...profile.tls.cipherSuites, ...profile.tls.tls13CipherSuites];
+        const versionOk = profile.tls.versions.includes(answer.version as never);
+        const suiteOk = answer.cipherCode !== undefined && suites.includes(answer.cipherCode);
+        const groupOk =
+          !answer.helloRetryRequest || answer.group === undefined || groupOffered(profile, answer);
+        const chosen = { version: answer.version ?? 'unknown', cipher: answer.cipher ?? 'unknown' };
+        const dependent = profile.tls.buildDependent;
+        if (versionOk && suiteOk && groupOk && dependent?.versions.includes(answer.version as never)) {
+          // One release, two outcomes: the verdict is "it depends on the build", never a flat ok.
+          return [
+            {
+              ...base,
+              compatible: undefined,
+              ...chosen,
+              reason: `the server chose ${versionText([chosen.version])}: fails on ${dependent.failsOn} with ${dependent.failingError}, connects on ${dependent.connectsOn}`,
+              predictedError: dependent.failingError,
+            },
+          ];
+        }
+        if (versionOk && suiteOk && groupOk) return [{ ...base, compatible: true, ...chosen }];
+        const what = !versionOk
+          ? `${answer.version}, which ${base.name} does not offer`
+          : !suiteOk
+            ? `${answer.cipher}, which ${base.name} does not offer`
+            : `group ${answer.group}, which ${base.name} does not offer`;
         return [
           {
             ...base,
-            compatible: undefined,
+            compatible: false,
             ...chosen,
-            reason: `the server chose ${versionText([chosen.version])}: fails on ${dependent.failsOn} with ${dependent.failingError}, connects on ${dependent.connectsOn}`,
-            predictedError: dependent.failingError,
+            reason: `the server chose ${what}`,
+            predictedError: predictedError(profile),
           },
         ];
       }
-      if (versionOk && suiteOk && groupOk) return [{ ...base, compatible: true, ...chosen }];
-      const what = !versionOk
-        ? `${answer.version}, which ${base.name} does not offer`
-        : !suiteOk
-          ? `${answer.cipher}, which ${base.name} does not offer`
-          : `group ${answer.group}, which ${base.name} does not offer`;
       return [
         {
           ...base,
           compatible: false,
-          ...chosen,
-          reason: `the server chose ${what}`,
+          ...refusalReason(profile, answer, posture),
           predictedError: predictedError(profile),
         },
       ];
-    }
-    return [
-      {
-        ...base,
-        compatible: false,
-        ...refusalReason(profile, answer, posture),
-        predictedError: predictedError(profile),
-      },
-    ];
-  });
+    })
+    .map(withSharedReason);
 }
 
 function groupOffered(profile: ClientProfile, answer: ClientHelloAnswer): boolean {
@@ -342,20 +349,22 @@ export function joinWords(words: readonly string[]): string {
 function failureKey(verdict: ClientVerdict, profile: ClientProfile): string {
   return [
     verdict.predictedError ?? '',
-    reasonKind(verdict),
+    verdict.sharedReason ?? '',
     profile.confidence === 'low' ? 'likely' : '',
   ].join('|');
 }
 
 /** The reason without the profile's own name, so profiles failing alike can share one sentence. */
-function reasonKind(verdict: ClientVerdict): string {
-  return (verdict.reason ?? '')
+function withSharedReason(verdict: ClientVerdict): ClientVerdict {
+  if (!verdict.reason) return verdict;
+  const sharedReason = verdict.reason
     .split(`${verdict.name} offers`)
     .join('they offer')
     .split(`${verdict.name} does not offer`)
     .join('they do not offer')
     .split(verdict.name)
     .join('them');
+  return { ...verdict, sharedReason };
 }
 
 const CLIENT_ERRORS: readonly ClientError[] = [MSTSC_SOCKET_CLOSED_DENIED, FREERDP_TLS_FAILED];
@@ -408,7 +417,7 @@ export const rule = defineRule(
         const who = allWindows
           ? 'Every Windows client fails'
           : `${groupedProfileNames(profiles)} clients fail`;
-        const reason = members.length > 1 ? reasonKind(first) : first.reason;
+        const reason = members.length > 1 ? first.sharedReason : first.reason;
         const serverNewer = profiles.map((profile) => clientUpdateFix(profile, serverVersions));
         const lastResorts = profiles.map((profile) => clientLastResort(profile, serverVersions));
         const noCommonVersion = first.reason?.startsWith('the server only speaks');

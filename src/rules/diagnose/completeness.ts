@@ -2,7 +2,7 @@
  * What the diagnosis could not look at, and why. A verdict never rests on an enumeration that did
  * not finish: these gaps are shown beside it (text and JSON) and keep it from saying "healthy".
  */
-import type { ProbeObservations } from '../../probe/types.js';
+import { type ProbeObservations, STAGE_ORDER, stageAttempt } from '../../probe/types.js';
 import { clientPathStages, failuresOnClientPath } from './helpers.js';
 
 export type ScanGapKind =
@@ -75,16 +75,10 @@ export function scanGaps(observations: ProbeObservations, options: { timeoutMs?:
     });
   }
   const onPath = new Set(failuresOnClientPath(observations).map((failure) => failure.attempt));
-  const attempts = [
-    observations.dns,
-    observations.tcp,
-    observations.negotiation,
-    observations.tls,
-    observations.tlsPosture,
-    observations.certificate,
-    observations.credssp,
-    observations.rdpSecurity,
-  ];
+  // In connection order, the TLS enumeration right after the handshake it belongs to.
+  const attempts = STAGE_ORDER.flatMap((stage) =>
+    stage === 'tls' ? [observations.tls, observations.tlsPosture] : [stageAttempt(observations, stage)],
+  );
   for (const attempt of attempts) {
     if (attempt?.reason !== 'internal-bug') continue;
     gaps.push({

@@ -3,18 +3,19 @@
  * into "not evaluated" (never a pass), outcome builders and small readers of the observations.
  * Rules stay declarative: metadata plus a short `evaluate`.
  */
-import type {
-  Attempt,
-  CertificateFacts,
-  CertificateObservation,
-  NegotiationObservation,
-  NegotiationProbe,
-  ProbeObservations,
-  StageName,
-  StallProgress,
-  TcpObservation,
-  TcpOutcome,
-  TlsObservation,
+import {
+  type Attempt,
+  type CertificateFacts,
+  type CertificateObservation,
+  type NegotiationObservation,
+  type NegotiationProbe,
+  type ProbeObservations,
+  type StageName,
+  type StallProgress,
+  type TcpObservation,
+  type TcpOutcome,
+  type TlsObservation,
+  stageAttempt,
 } from '../../probe/types.js';
 import type { DiagnoseFindingId } from '../finding-ids.js';
 import type { Evidence, Rule, RuleContext, RuleMeta, RuleOutcome, RuleReport } from '../types.js';
@@ -307,26 +308,6 @@ export function clientPathStages(observations: ProbeObservations): StageName[] {
   return modern.selectedProtocol === PROTOCOL.SSL ? viaTls : [...viaTls, 'credssp'];
 }
 
-/** The attempt of a stage by name. */
-export function attemptOf(observations: ProbeObservations, stage: StageName): Attempt<unknown> | undefined {
-  switch (stage) {
-    case 'dns':
-      return observations.dns;
-    case 'tcp':
-      return observations.tcp;
-    case 'negotiation':
-      return observations.negotiation;
-    case 'tls':
-      return observations.tls;
-    case 'certificate':
-      return observations.certificate;
-    case 'credssp':
-      return observations.credssp;
-    case 'rdp-security':
-      return observations.rdpSecurity;
-  }
-}
-
 /** The server refused TLS to a current client's request and accepted a Standard RDP Security one. */
 export function fallsBackToStandardRdpSecurity(negotiation: NegotiationObservation): boolean {
   const rdp = probeByLabel(negotiation, 'rdp');
@@ -362,7 +343,7 @@ const UNANSWERED_REQUEST = new Set<NegotiationProbe['outcome']>([
 export function failuresOnClientPath(observations: ProbeObservations): PathFailure[] {
   const failures: PathFailure[] = [];
   for (const stage of clientPathStages(observations)) {
-    const attempt = attemptOf(observations, stage);
+    const attempt = stageAttempt(observations, stage);
     if (!attempt) continue;
     if (attempt.status === 'failed') {
       failures.push({ stage, attempt });
