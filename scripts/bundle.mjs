@@ -68,10 +68,26 @@ const separateLabCertificates = {
   },
 };
 
+/**
+ * The shipped PowerShell (src/collect/scripts.generated.ts, ~100 KB of text) is needed only by
+ * collect, fix and analyze: its own file, required on use, keeps it out of every other start.
+ */
+const collectScriptsFile = 'collect-scripts.js';
+const separateCollectScripts = {
+  name: 'separate-collect-scripts',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /scripts\.generated\.js$/ }, (args) =>
+      /[\\/]src[\\/]collect[\\/]/.test(args.importer)
+        ? { path: `./${collectScriptsFile}`, external: true }
+        : undefined,
+    );
+  },
+};
+
 const bundleFile = 'cli.js';
 await build({
   ...common,
-  plugins: [lazyChildProcess, separateLabCertificates],
+  plugins: [lazyChildProcess, separateLabCertificates, separateCollectScripts],
   entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
   outfile: join(outdir, bundleFile),
   // src/cli/version.ts finds package.json from its own URL.
@@ -89,6 +105,11 @@ await build({
   ...common,
   entryPoints: [join(root, 'src', 'lab', 'certificates.ts')],
   outfile: join(outdir, labCertificatesFile),
+});
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'collect', 'scripts.generated.ts')],
+  outfile: join(outdir, collectScriptsFile),
 });
 
 const bundleBytes = readFileSync(join(outdir, bundleFile));

@@ -4,7 +4,47 @@ import { verdictFor } from './report/verdict.js';
 import { clientVerdicts } from './rules/diagnose/client-incompatible.js';
 import { scanGaps } from './rules/diagnose/completeness.js';
 import { DIAGNOSE_RULES } from './rules/diagnose/index.js';
+import { corroborate, evidenceMachine, type MachineIdentity } from './rules/corroboration.js';
 import { type Evaluation, evaluateRules } from './rules/engine.js';
+import type { Finding } from './rules/types.js';
+import type { DiagnoseEvidenceSummary } from './report/diagnose-json.js';
+
+/** What `diagnose --evidence` read from the machines (built by the analysis pipeline). */
+export interface JudgeEvidence {
+  readonly findings: readonly Finding[];
+  readonly files: DiagnoseEvidenceSummary['files'];
+  readonly unreadable: DiagnoseEvidenceSummary['unreadable'];
+  readonly identities: readonly MachineIdentity[];
+}
+
+/**
+ * The probe's findings joined with the evidence's: merged where one explains the other, unless
+ * the evidence is shown to come from another machine (then side by side, never merged).
+ */
+function withEvidence(
+  observations: ProbeObservations,
+  evaluation: Evaluation,
+  evidence: JudgeEvidence,
+): { evaluation: Evaluation; summary: DiagnoseEvidenceSummary } {
+  const served = observations.certificate?.observation?.chain[0]?.sha1Thumbprint;
+  const machine = evidenceMachine(
+    { host: observations.target.host, ...(served ? { servedThumbprint: served } : {}) },
+    evidence.identities,
+  );
+  const findings =
+    machine.match === 'different'
+      ? corroborate(evaluation.findings, []).concat(corroborate([], evidence.findings))
+      : corroborate(evaluation.findings, evidence.findings);
+  return {
+    evaluation: { ...evaluation, findings },
+    summary: {
+      files: evidence.files,
+      unreadable: evidence.unreadable,
+      machine,
+      confirmed: findings.filter((finding) => finding.origin === 'both').length,
+    },
+  };
+}
 
 export interface Diagnosis {
   readonly observations: ProbeObservations;
@@ -20,15 +60,19 @@ export function judge(
   observations: ProbeObservations,
   version: string,
   client?: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; evidence?: JudgeEvidence } = {},
 ): Diagnosis {
-  const all = evaluateRules(DIAGNOSE_RULES, observations);
+  const probed = evaluateRules(DIAGNOSE_RULES, observations);
+  const joined = options.evidence ? withEvidence(observations, probed, options.evidence) : undefined;
+  const all = joined?.evaluation ?? probed;
+  const evidence = joined ? { evidence: joined.summary } : {};
   const verdicts = clientVerdicts(observations);
   const gaps = scanGaps(observations, options);
   if (!client) {
     const document = buildDiagnoseDocument(observations, all, version, {
       ...(verdicts ? { clients: verdicts } : {}),
       gaps,
+      ...evidence,
     });
     return { observations, evaluation: all, document };
   }
@@ -54,6 +98,7 @@ export function judge(
     focusClient: client,
     verdict,
     gaps,
+    ...evidence,
   });
   return { observations, evaluation, document };
 }

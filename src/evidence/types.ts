@@ -19,7 +19,8 @@ export interface EventRecord {
   readonly data: Readonly<Record<string, string>>;
 }
 
-export type EvidenceKind = 'evtx' | 'xml-export' | 'json-export';
+/** Event logs ('evtx', exports) and machine state ('reg' exports, collector documents and their zips). */
+export type EvidenceKind = 'evtx' | 'xml-export' | 'json-export' | 'reg' | 'collect' | 'collect-zip';
 
 /** A place where the input was damaged and what the reader did about it. */
 export interface Damage {
@@ -31,9 +32,17 @@ export interface Damage {
     | 'bad-chunk-data-checksum'
     | 'truncated-chunk'
     | 'bad-record'
-    | 'unreadable-record';
+    | 'unreadable-record'
+    // a .reg line that could not be read (the rest of the file is)
+    | 'unreadable-line'
+    // a collector document's section of the wrong shape (dropped, the others are read)
+    | 'damaged-section'
+    // a file inside a collector zip that could not be read
+    | 'unreadable-entry';
   /** Absolute byte offset in the file (0 for text exports). */
   readonly offset: number;
+  /** 1-based line, for text files read line by line (.reg). */
+  readonly line?: number;
   readonly detail: string;
   /** The record's id when the damage is inside one. */
   readonly recordId?: number;
@@ -42,7 +51,7 @@ export interface Damage {
 export interface EvidenceFileSummary {
   readonly path: string;
   readonly kind: EvidenceKind;
-  /** Records read and returned. */
+  /** Event records read and returned (for a .reg export: the keys read). */
   readonly records: number;
   readonly damaged: boolean;
   readonly damage: readonly Damage[];

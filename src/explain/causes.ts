@@ -1,4 +1,4 @@
-import type { FindingId } from '../rules/finding-ids.js';
+import type { FindingId, StateFindingId } from '../rules/finding-ids.js';
 import type { Fix } from '../rules/types.js';
 import type { ClientKind } from './client-profiles.js';
 
@@ -19,6 +19,11 @@ export interface CauseConfirmation {
   readonly finding?: FindingId;
   /** The `analyze` event rule that explains what the probe finding shows from outside. */
   readonly explainedBy?: FindingId;
+  /**
+   * The state rules that confirm it from inside the machine: from the document `rdp-doctor collect`
+   * writes (or a .reg export), judged by `rdp-doctor analyze`. The role says which collector.
+   */
+  readonly collected?: { readonly role: 'server' | 'client'; readonly findings: readonly StateFindingId[] };
   /** For probe findings: the diagnose stage that observes it. */
   readonly stage?: ProbeStage;
   /** What to look at by hand: server events, settings, commands. Never empty for rule-less causes. */
@@ -118,6 +123,10 @@ export const CAUSES = {
     id: 'port-closed',
     title: 'Nothing listens on the RDP port (Remote Desktop off, service stopped or another port)',
     confirm: {
+      collected: {
+        role: 'server',
+        findings: ['termservice-stopped', 'listener-port-mismatch', 'rdp-connections-denied'],
+      },
       finding: 'tcp-refused',
       stage: 'tcp',
       steps: [
@@ -146,6 +155,7 @@ export const CAUSES = {
     id: 'firewall-filtered',
     title: 'A firewall (Windows Firewall, a network firewall or an Azure NSG) drops the connection',
     confirm: {
+      collected: { role: 'server', findings: ['firewall-blocks-rdp', 'listener-port-mismatch'] },
       finding: 'tcp-filtered',
       stage: 'tcp',
       steps: [
@@ -245,6 +255,7 @@ export const CAUSES = {
     id: 'listener-closes',
     title: 'The server accepts TCP and then closes it at once (listener broken or refusing)',
     confirm: {
+      collected: { role: 'server', findings: ['max-outstanding-connections-low', 'termservice-stopped'] },
       finding: 'listener-closed-early',
       stage: 'negotiation',
       steps: [
@@ -323,6 +334,7 @@ export const CAUSES = {
     id: 'standard-rdp-only',
     title: 'The server allows only legacy Standard RDP Security (no TLS), which current clients refuse',
     confirm: {
+      collected: { role: 'server', findings: ['standard-rdp-security-only'] },
       finding: 'standard-rdp-security-only',
       stage: 'negotiation',
       steps: [`Get-ItemProperty '${RDP_TCP}' SecurityLayer (0 = RDP only)`],
@@ -344,6 +356,7 @@ export const CAUSES = {
     title:
       'TLS version mismatch: the server offers only TLS 1.0/1.1 and the client needs 1.2 or later (or the reverse)',
     confirm: {
+      collected: { role: 'server', findings: ['tls12-disabled'] },
       finding: 'tls-legacy-only',
       stage: 'tls',
       steps: ['System log on the server: Schannel 36871/36874/36888 at the time of the attempt.'],
@@ -392,6 +405,7 @@ export const CAUSES = {
     id: 'tls-cipher-mismatch',
     title: 'No TLS cipher suite in common (a hardened cipher order or a client with only old suites)',
     confirm: {
+      collected: { role: 'server', findings: ['cipher-suite-order-restrictive', 'tls12-disabled'] },
       finding: 'tls-no-common-cipher',
       stage: 'tls',
       steps: [
@@ -416,6 +430,7 @@ export const CAUSES = {
     id: 'cert-missing',
     title: 'The listener has no usable certificate (configured thumbprint missing or invalid)',
     confirm: {
+      collected: { role: 'server', findings: ['tls-cert-missing'] },
       finding: 'tls-cert-missing',
       stage: 'negotiation',
       steps: [
@@ -441,6 +456,7 @@ export const CAUSES = {
     id: 'cert-expired',
     title: 'The listener certificate has expired and was not renewed',
     confirm: {
+      collected: { role: 'server', findings: ['tls-cert-expired'] },
       finding: 'tls-cert-expired',
       stage: 'certificate',
       steps: [
@@ -464,6 +480,7 @@ export const CAUSES = {
     id: 'cert-key-unreadable',
     title: "The certificate's private key cannot be read (MachineKeys permissions or a damaged key)",
     confirm: {
+      collected: { role: 'server', findings: ['machinekeys-acl-broken', 'tls-cert-key-unreadable'] },
       // From outside the server only drops the connection on the ClientHello: tls-handshake-aborted.
       finding: 'tls-handshake-aborted',
       stage: 'tls',
@@ -562,6 +579,7 @@ export const CAUSES = {
     id: 'credssp-oracle-policy',
     title: 'The server\'s "Force Updated Clients" CredSSP policy refuses an unpatched client',
     confirm: {
+      collected: { role: 'server', findings: ['credssp-encryption-oracle'] },
       finding: 'credssp-encryption-oracle',
       steps: [`Get-ItemProperty '${CREDSSP_POLICY}' AllowEncryptionOracle (0 = Force Updated Clients)`],
     },
@@ -724,6 +742,7 @@ export const CAUSES = {
     title:
       'The account lacks the "Allow log on through Remote Desktop Services" right (or holds the Deny right)',
     confirm: {
+      collected: { role: 'server', findings: ['logon-right-missing'] },
       finding: 'logon-right-missing',
       steps: [
         'Security log: 4625 with 0xC000015B; secedit /export and look for SeRemoteInteractiveLogonRight.',
@@ -771,6 +790,7 @@ export const CAUSES = {
     id: 'server-policy-deny',
     title: 'The server refuses by policy (connections denied, single-session or session limits, deny rules)',
     confirm: {
+      collected: { role: 'server', findings: ['rdp-connections-denied'] },
       steps: [
         'gpresult /h on the server: Remote Desktop Session Host > Connections (Allow users to connect remotely, Limit number of connections, Restrict to a single session).',
         'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational and LocalSessionManager/Operational at the attempt.',
@@ -793,6 +813,7 @@ export const CAUSES = {
     title:
       'The listener hit its limit of pending connections (MaxOutstandingConnections), usually under a flood of attempts',
     confirm: {
+      collected: { role: 'server', findings: ['max-outstanding-connections-low'] },
       steps: [
         'System log on the server: RemoteConnectionManager event 1006 ("large number of connection attempts").',
         "Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server' MaxOutstandingConnections",
@@ -842,6 +863,7 @@ export const CAUSES = {
     id: 'licensing',
     title: 'Remote Desktop licensing refuses the connection (grace period over, no license server or no CAL)',
     confirm: {
+      collected: { role: 'server', findings: ['licensing-grace-expired'] },
       steps: [
         'On the session host: RD Licensing Diagnoser (lsdiag.msc).',
         '(Get-CimInstance -Namespace root/cimv2/TerminalServices -ClassName Win32_TerminalServiceSetting | Invoke-CimMethod -MethodName GetGracePeriodDays).DaysLeft',
@@ -866,6 +888,7 @@ export const CAUSES = {
     id: 'stale-wam-token',
     title: 'Cloud (Microsoft Entra ID) sign-in uses a stale Web Account Manager token',
     confirm: {
+      collected: { role: 'client', findings: ['wam-token-stale'] },
       steps: [
         'On the client: dsregcmd /status, SSO State section: AzureAdPrt should be YES with a recent update time.',
         'Client event log Microsoft-Windows-AAD/Operational: token errors at the time of the attempt.',

@@ -1,5 +1,5 @@
 import type { ConnectionPhase, ErrorTableId } from '../data/error-code.js';
-import { DIAGNOSE_FINDING_IDS, type FindingId } from '../rules/finding-ids.js';
+import { DIAGNOSE_FINDING_IDS, type FindingId, type StateFindingId } from '../rules/finding-ids.js';
 import { type Fix, rankFixes } from '../rules/types.js';
 import { CAUSES, type CauseSpec, type ContextEffect, type ProbeStage } from './causes.js';
 import type { ClientTraits } from './client-profiles.js';
@@ -70,7 +70,7 @@ export interface ExplainedCode {
   readonly nearest?: readonly NearbyCode[];
 }
 
-export type ConfirmBy = 'diagnose' | 'analyze' | 'manual';
+export type ConfirmBy = 'diagnose' | 'analyze' | 'collect' | 'manual';
 
 export interface ExplainedCause {
   readonly id: string;
@@ -83,6 +83,8 @@ export interface ExplainedCause {
     readonly by: ConfirmBy;
     readonly finding?: FindingId;
     readonly stage?: ProbeStage;
+    /** The collector and the state findings that confirm it from inside the machine. */
+    readonly collected?: { readonly role: 'server' | 'client'; readonly findings: readonly StateFindingId[] };
     readonly steps: readonly string[];
   };
   readonly fixes: readonly Fix[];
@@ -230,13 +232,18 @@ function effectsFor(spec: CauseSpec, context: ExplainContext): ContextEffect[] {
 
 function confirmationOf(spec: CauseSpec): ExplainedCause['confirm'] {
   const finding = 'finding' in spec.confirm ? spec.confirm.finding : undefined;
-  if (!finding) return { by: 'manual', steps: spec.confirm.steps };
+  const collected = spec.confirm.collected;
+  if (!finding)
+    return collected
+      ? { by: 'collect', finding: collected.findings[0]!, collected, steps: spec.confirm.steps }
+      : { by: 'manual', steps: spec.confirm.steps };
   const byProbe = (DIAGNOSE_FINDING_IDS as readonly string[]).includes(finding);
   const stage = 'stage' in spec.confirm ? spec.confirm.stage : undefined;
   return {
     by: byProbe ? 'diagnose' : 'analyze',
     finding,
     ...(stage ? { stage } : {}),
+    ...(collected ? { collected } : {}),
     steps: spec.confirm.steps,
   };
 }

@@ -5,6 +5,7 @@ import {
   type StageName,
   stageAttempt,
 } from '../probe/types.js';
+import type { EvidenceMachine } from '../rules/corroboration.js';
 import type { ClientVerdict } from '../rules/diagnose/client-incompatible.js';
 import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { Evaluation } from '../rules/engine.js';
@@ -49,7 +50,18 @@ export interface DiagnoseDocument {
   readonly notEvaluated: readonly { readonly id: string; readonly reason: string }[];
   /** What the diagnosis could not look at (an enumeration cut short, --quick, our own error). */
   readonly incomplete: readonly ScanGap[];
+  /** With --evidence: what was read, and whether it is from the probed machine. */
+  readonly evidence?: DiagnoseEvidenceSummary;
   readonly verdict: string;
+}
+
+/** The evidence files `diagnose --evidence` read beside the probe. */
+export interface DiagnoseEvidenceSummary {
+  readonly files: readonly { readonly path: string; readonly kind: string }[];
+  readonly unreadable: readonly { readonly path: string; readonly message: string }[];
+  readonly machine: EvidenceMachine;
+  /** Probe findings an evidence finding explains (merged into one finding each). */
+  readonly confirmed: number;
 }
 
 export function stageAttempts(observations: ProbeObservations): Attempt<unknown>[] {
@@ -64,6 +76,7 @@ export interface DocumentOptions {
   /** Replaces the general verdict (a verdict focused on one client). */
   readonly verdict?: string;
   readonly gaps?: readonly ScanGap[];
+  readonly evidence?: DiagnoseEvidenceSummary;
 }
 
 export function buildDiagnoseDocument(
@@ -131,6 +144,7 @@ export function buildDiagnoseDocument(
       result.outcome.status === 'not-evaluated' ? [{ id: result.id, reason: result.outcome.reason }] : [],
     ),
     incomplete: options.gaps ?? [],
+    ...(options.evidence ? { evidence: options.evidence } : {}),
     verdict:
       options.verdict ??
       verdictFor(evaluation.findings, {

@@ -1,5 +1,6 @@
 import type { Colors } from '../cli/io.js';
 import { formatHostPort } from '../probe/host-port.js';
+import type { CorroboratedFinding } from '../rules/corroboration.js';
 import type { Finding, Fix } from '../rules/types.js';
 import type { DiagnoseDocument, StageReport } from './diagnose-json.js';
 
@@ -54,12 +55,22 @@ export function renderFix(fix: Fix, colors: Colors, withScript: boolean, indent 
     lines.push(`${indent}  ${colors.yellow(`weakens security: ${fix.weakensSecurity}`)}`);
   if (withScript) {
     for (const step of fix.steps) lines.push(`${indent}  - ${step}`);
-    if (fix.script) {
+    if (fix.script?.asset) {
+      // A shipped script is long and has its own -WhatIf, backup and undo: hand over the file.
+      const name = fix.script.asset.replace(/^fixes\//, '').replace(/\.ps1$/, '');
+      lines.push(
+        `${indent}  ${colors.dim('script:')} rdp-doctor fix ${name}  ${colors.dim(`(writes ${name}.ps1; run it with -WhatIf first)`)}`,
+      );
+    } else if (fix.script) {
       lines.push(`${indent}  ${colors.dim(`${fix.script.language}:`)}`);
       for (const line of fix.script.code.split('\n')) lines.push(`${indent}    ${line}`);
     }
   }
   return lines;
+}
+
+function lowerFirstWord(text: string): string {
+  return /^(The|A|An) /.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }
 
 export function renderFinding(finding: Finding, options: TextOptions): string[] {
@@ -68,6 +79,18 @@ export function renderFinding(finding: Finding, options: TextOptions): string[] 
     `${severityColor(colors, finding, SEVERITY_LABEL[finding.severity])} ${colors.bold(finding.title)} ${colors.dim(`[${finding.id}]`)}`,
   ];
   if (verbose) lines.push(`    ${finding.explanation}`);
+  const confirmation = (finding as CorroboratedFinding).confirmation;
+  if (confirmation) {
+    lines.push(
+      `    ${colors.green('confirmed')}: the probe saw ${lowerFirstWord(confirmation.symptomTitle)} ${colors.dim(`[${confirmation.symptom}]`)}; ` +
+        confirmation.causes
+          .map((cause) => `${cause.id} read from ${cause.sources.join(', ') || 'the evidence'}`)
+          .join('; ') +
+        ' explains it',
+    );
+  } else if ((finding as CorroboratedFinding).origin === 'evidence') {
+    lines.push(`    ${colors.dim('seen only in the evidence, not by the probe')}`);
+  }
   for (const evidence of finding.evidence) {
     if (evidence.verboseOnly && !verbose) continue;
     lines.push(
@@ -176,6 +199,28 @@ function renderGaps(document: DiagnoseDocument, colors: TextOptions['colors']): 
   });
 }
 
+/** What --evidence read, and whether it is from the machine the probe reached. */
+function renderEvidence(document: DiagnoseDocument, colors: TextOptions['colors']): string[] {
+  const evidence = document.evidence;
+  if (!evidence) return [];
+  const lines = [
+    `${colors.bold('evidence')}: ${evidence.files.map((file) => `${file.path} (${file.kind})`).join(', ') || 'nothing readable'}`,
+  ];
+  for (const input of evidence.unreadable) lines.push(`  ${colors.red('unreadable')}: ${input.message}`);
+  const mark =
+    evidence.machine.match === 'same'
+      ? colors.green('same machine')
+      : evidence.machine.match === 'different'
+        ? colors.red('another machine: not joined with the probe')
+        : colors.yellow('machine not confirmed');
+  lines.push(`  ${mark}: ${evidence.machine.detail}`);
+  if (evidence.confirmed > 0)
+    lines.push(
+      `  ${evidence.confirmed} probe finding${evidence.confirmed > 1 ? 's' : ''} confirmed and explained by the evidence`,
+    );
+  return lines;
+}
+
 export function renderDiagnoseText(document: DiagnoseDocument, options: TextOptions): string {
   const { colors } = options;
   const lines: string[] = [];
@@ -195,6 +240,8 @@ export function renderDiagnoseText(document: DiagnoseDocument, options: TextOpti
   if (matrix.length > 0) lines.push(...matrix, '');
   const gaps = renderGaps(document, colors);
   if (gaps.length > 0) lines.push(...gaps, '');
+  const evidence = renderEvidence(document, colors);
+  if (evidence.length > 0) lines.push(...evidence, '');
   const errors = document.findings.some((finding) => finding.severity === 'error');
   lines.push(`${colors.bold('Verdict')}: ${errors ? colors.red(document.verdict) : document.verdict}`);
   const shown = options.verbose

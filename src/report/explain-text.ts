@@ -72,13 +72,20 @@ function causeLines(cause: ExplainedCause, index: number, options: ExplainTextOp
   const lines = [
     `${String(index + 1).padStart(2)}. ${level(`[${cause.likelihood}]`)} ${cause.title}${finding}`,
   ];
+  const collected = cause.confirm.collected;
+  const fromInside = collected
+    ? `run \`rdp-doctor collect ${collected.role}\` on the ${collected.role} and \`rdp-doctor analyze\` on what it writes; it reports ${collected.findings.join(' or ')}`
+    : undefined;
   const how =
     cause.confirm.by === 'diagnose'
       ? `run \`rdp-doctor diagnose HOST\` (stage ${cause.confirm.stage ?? 'any'}); it reports ${cause.finding}`
       : cause.confirm.by === 'analyze'
         ? `run \`rdp-doctor analyze\` on the server's event logs; it reports ${cause.finding}`
-        : 'by hand (no probe can see this)';
+        : cause.confirm.by === 'collect'
+          ? fromInside!
+          : 'by hand (no probe can see this)';
   lines.push(`    Confirm: ${how}`);
+  if (fromInside && cause.confirm.by !== 'collect') lines.push(`    From inside: ${fromInside}`);
   const steps =
     verbose || cause.confirm.by === 'manual' ? cause.confirm.steps : cause.confirm.steps.slice(0, 1);
   for (const step of steps) lines.push(`      - ${step}`);

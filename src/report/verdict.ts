@@ -1,4 +1,5 @@
 import type { ScanGap } from '../rules/diagnose/completeness.js';
+import type { CorroboratedFinding } from '../rules/corroboration.js';
 import type { Finding } from '../rules/types.js';
 
 /** The error codes a finding produces, as a user would see them ("0x904/0x7", ERRCONNECT_...). */
@@ -73,10 +74,18 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
       return `${top.title}${others}${more}.`;
     }
     const top = first;
+    const origin = (candidate: Finding) => (candidate as CorroboratedFinding).origin;
+    // With --evidence: a problem only the machines' own state shows is not a failed connection.
+    if (origin(top) === 'evidence' && errors.every((finding) => origin(finding) === 'evidence'))
+      return `No step failed from here, but the evidence shows a problem: ${lowerFirst(top.title)}${more}.`;
     const code = clientErrorLabel(top);
     const step = stepOf(top);
     const where = step ? ` at the ${step} step` : '';
-    return `${code ? `Connections fail${where} with ${code}` : `Connections fail${where}`}: ${lowerFirst(top.title)}${more}.`;
+    const confirmation = (top as CorroboratedFinding).confirmation;
+    const confirmed = confirmation
+      ? ` (confirmed from inside: ${[...new Set(confirmation.causes.flatMap((cause) => cause.sources))].join(', ')})`
+      : '';
+    return `${code ? `Connections fail${where} with ${code}` : `Connections fail${where}`}: ${lowerFirst(top.title)}${confirmed}${more}.`;
   }
   const internal = gaps.find((gap) => gap.kind === 'internal-error' && gap.onClientPath);
   if (internal) return `No verdict: ${internal.text}.`;

@@ -66,14 +66,43 @@ export const EVENT_FINDING_IDS = [
   'account-locked-out',
   'brute-force-attempts',
   'credssp-encryption-oracle',
+  // the client's own TerminalServices-RDPClient/Operational log (an .evtx or the client collector's events)
+  'client-disconnects',
+] as const;
+
+/**
+ * Raised from the machines' own configuration by `analyze` (src/rules/state): `.reg` exports and
+ * the documents of `rdp-doctor collect`. Ids shared with diagnose mean the same cause seen from inside.
+ */
+export const STATE_FINDING_IDS = [
+  // shared with diagnose / the event rules
+  'tls-cert-expired',
+  'tls-cert-missing',
+  'tls-cert-key-unreadable',
+  'nla-not-required',
+  'standard-rdp-security-only',
+  'credssp-encryption-oracle',
+  'logon-right-missing',
+  // seen only from inside
+  'rdp-connections-denied',
+  'max-outstanding-connections-low',
+  'machinekeys-acl-broken',
+  'tls12-disabled',
+  'cipher-suite-order-restrictive',
+  'firewall-blocks-rdp',
+  'termservice-stopped',
+  'listener-port-mismatch',
+  'licensing-grace-expired',
+  'wam-token-stale',
 ] as const;
 
 export type DiagnoseFindingId = (typeof DIAGNOSE_FINDING_IDS)[number];
 export type EventFindingId = (typeof EVENT_FINDING_IDS)[number];
-export type FindingId = DiagnoseFindingId | EventFindingId;
+export type StateFindingId = (typeof STATE_FINDING_IDS)[number];
+export type FindingId = DiagnoseFindingId | EventFindingId | StateFindingId;
 
 export const ALL_FINDING_IDS: readonly FindingId[] = [
-  ...new Set<FindingId>([...DIAGNOSE_FINDING_IDS, ...EVENT_FINDING_IDS]),
+  ...new Set<FindingId>([...DIAGNOSE_FINDING_IDS, ...EVENT_FINDING_IDS, ...STATE_FINDING_IDS]),
 ];
 
 export function isFindingId(value: string): value is FindingId {

@@ -19,6 +19,11 @@ export interface FixScript {
   readonly language: ScriptLanguage;
   /** Correct and idempotent: running it twice leaves the same state as running it once. */
   readonly code: string;
+  /**
+   * The script's file below src/collect/ when it is one of the shipped .ps1 scripts
+   * ('fixes/repair-machinekeys-acl.ps1'): `rdp-doctor fix NAME` writes it out.
+   */
+  readonly asset?: string;
 }
 
 export interface Fix {

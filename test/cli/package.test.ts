@@ -14,7 +14,7 @@ describe('the published package', () => {
     assert.match(license, /THE SOFTWARE IS PROVIDED "AS IS"/);
   });
 
-  it('ships LICENSE, README.md and docs/findings.md (npm pack --dry-run)', () => {
+  it('ships LICENSE, README.md, the docs and the bundled collector scripts (npm pack --dry-run)', () => {
     const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: root,
       encoding: 'utf8',
@@ -22,7 +22,14 @@ describe('the published package', () => {
     assert.equal(pack.status, 0, pack.stderr);
     const [{ files }] = JSON.parse(pack.stdout) as [{ files: { path: string }[] }];
     const paths = files.map((file) => file.path);
-    for (const path of ['LICENSE', 'README.md', 'docs/findings.md', 'package.json'])
+    for (const path of [
+      'LICENSE',
+      'README.md',
+      'docs/findings.md',
+      'docs/collect.md',
+      'package.json',
+      'dist/bin/collect-scripts.js',
+    ])
       assert.ok(
         paths.includes(path),
         `${path} is not in the package: ${paths.filter((p) => !p.startsWith('dist/')).join(', ')}`,

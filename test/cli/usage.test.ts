@@ -54,6 +54,8 @@ describe('help text', () => {
     'skip',
     'start',
     'wait',
+    'write',
+    'overwrite',
   ]);
   const phrases = COMMANDS.flatMap((spec) => [
     [`${spec.name}: summary`, spec.summary] as const,

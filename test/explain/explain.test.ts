@@ -138,10 +138,26 @@ describe('0x904 with extended 0x7', () => {
       if (cause.finding) assert.notEqual(cause.confirm.by, 'manual');
     }
     const byId = new Map(explanation.causes.map((cause) => [cause.id, cause]));
-    for (const manual of ['stale-wam-token', 'connection-limit', 'licensing']) {
-      assert.equal(byId.get(manual)?.finding, null, manual);
-      assert.equal(byId.get(manual)?.confirm.by, 'manual', manual);
+    // What no probe can see, the collector reads: these once said "by hand".
+    for (const [id, role, finding] of [
+      ['stale-wam-token', 'client', 'wam-token-stale'],
+      ['connection-limit', 'server', 'max-outstanding-connections-low'],
+      ['licensing', 'server', 'licensing-grace-expired'],
+      ['server-policy-deny', 'server', 'rdp-connections-denied'],
+    ] as const) {
+      assert.equal(byId.get(id)?.finding, finding, id);
+      assert.equal(byId.get(id)?.confirm.by, 'collect', id);
+      assert.equal(byId.get(id)?.confirm.collected?.role, role, id);
     }
+    // Only what lives outside both machines stays a check by hand.
+    assert.deepEqual(
+      explanation.causes.filter((cause) => cause.confirm.by === 'manual').map((cause) => cause.id),
+      ['websocket-blocked'],
+    );
+    assert.deepEqual(byId.get('cert-key-unreadable')?.confirm.collected?.findings, [
+      'machinekeys-acl-broken',
+      'tls-cert-key-unreadable',
+    ]);
     assert.equal(byId.get('tls-version-mismatch')?.confirm.by, 'diagnose');
     assert.equal(byId.get('tls-version-mismatch')?.confirm.stage, 'tls');
     // The unreadable key's outside view: diagnose confirms it, analyze explains it.

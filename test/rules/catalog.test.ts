@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FINDINGS_DOC_PATH, renderFindingsDoc } from '../../scripts/gen-findings-doc.js';
+import { FINDINGS_DOC_PATH, renderFindingsDoc, stateHeading } from '../../scripts/gen-findings-doc.js';
 import { DIAGNOSE_RULES } from '../../src/rules/diagnose/index.js';
 import { evaluateRules } from '../../src/rules/engine.js';
-import { DIAGNOSE_FINDING_IDS } from '../../src/rules/finding-ids.js';
+import { EVENT_RULES } from '../../src/rules/events/index.js';
+import { DIAGNOSE_FINDING_IDS, STATE_FINDING_IDS } from '../../src/rules/finding-ids.js';
+import { STATE_RULES } from '../../src/rules/state/index.js';
 import { type Fix, RISK_ORDER, rankFixes } from '../../src/rules/types.js';
 import { healthy } from '../helpers/observations.js';
 
@@ -96,8 +98,87 @@ describe('diagnose rule catalog', () => {
       assert.ok(doc.includes(`\n## ${id}\n`), `docs/findings.md lacks a section for ${id}`);
     assert.equal(
       doc,
-      renderFindingsDoc(DIAGNOSE_RULES),
+      renderFindingsDoc(DIAGNOSE_RULES, STATE_RULES),
       'docs/findings.md is stale: run node --import tsx scripts/gen-findings-doc.ts',
     );
+  });
+});
+
+const STATE_RULE_DIR = fileURLToPath(new URL('../../src/rules/state/', import.meta.url));
+const STATE_TEST_DIR = fileURLToPath(new URL('./state/', import.meta.url));
+/** Shared code of the state room, not rules. */
+const STATE_SUPPORT_FILES = new Set([
+  'index.ts',
+  'helpers.ts',
+  'listener-security.ts',
+  'schannel.ts',
+  'firewall.ts',
+]);
+const stateIds = STATE_RULES.map((rule) => rule.meta.id);
+
+describe('state rule catalog', () => {
+  it('has exactly one rule per STATE_FINDING_IDS entry', () => {
+    assert.deepEqual([...stateIds].sort(), [...STATE_FINDING_IDS].sort());
+    assert.equal(new Set(stateIds).size, stateIds.length, 'duplicate rule ids');
+  });
+
+  it('lists every rule file in the index, and names each file after its rule', () => {
+    const files = readdirSync(STATE_RULE_DIR).filter(
+      (file) => file.endsWith('.ts') && !STATE_SUPPORT_FILES.has(file),
+    );
+    assert.deepEqual(files.map((file) => file.replace(/\.ts$/, '')).sort(), [...stateIds].sort());
+  });
+
+  it('has a test file for every rule', () => {
+    assert.deepEqual(
+      stateIds.filter((id) => !existsSync(`${STATE_TEST_DIR}${id}.test.ts`)),
+      [],
+    );
+  });
+
+  for (const { meta } of STATE_RULES) {
+    it(`${meta.id}: docs, needs and fixes are complete and ranked`, () => {
+      assert.ok(meta.title.trim(), 'title');
+      assert.ok(meta.docs.explanation.trim().length > 40, 'explanation');
+      assert.ok(meta.docs.falseAlarm.trim().length > 20, 'falseAlarm');
+      assert.ok(meta.requires.length > 0, 'requires');
+      assert.ok(meta.fixes.length > 0, 'fixes');
+      assert.ok(!meta.fixes[0]!.weakensSecurity, 'a security-weakening fix is listed first');
+      const ranks = meta.fixes.map(fixRank);
+      assert.deepEqual(
+        ranks,
+        [...ranks].sort((a, b) => a - b),
+        'fixes are not ranked safest first',
+      );
+      for (const fix of meta.fixes) {
+        assert.ok(fix.title.trim() && fix.steps.length > 0, `fix ${fix.title}: steps`);
+        if (fix.script) assert.ok(fix.script.code.trim(), `fix ${fix.title}: empty script`);
+      }
+    });
+  }
+
+  it('a shared id keeps the sense of the diagnose or event rule of that id', () => {
+    const elsewhere = new Map<string, string>([
+      ...DIAGNOSE_RULES.map((rule) => [rule.meta.id, rule.meta.title] as const),
+      ...EVENT_RULES.map((rule) => [rule.meta.id, rule.meta.title] as const),
+    ]);
+    const shared = stateIds.filter((id) => elsewhere.has(id));
+    assert.ok(shared.length >= 7, `only ${shared.length} shared ids`);
+    // Each shared rule's title shares its key words with the other room's title for the id.
+    const words = (title: string) => new Set(title.toLowerCase().match(/[a-z0-9.]{4,}/g) ?? []);
+    for (const id of shared) {
+      const mine = words(STATE_RULES.find((rule) => rule.meta.id === id)!.meta.title);
+      const theirs = words(elsewhere.get(id)!);
+      assert.ok(
+        [...mine].some((word) => theirs.has(word)),
+        `${id}: titles share no word`,
+      );
+    }
+  });
+
+  it('docs/findings.md has a machine-state section for every state rule', () => {
+    const doc = readFileSync(FINDINGS_DOC_PATH, 'utf8');
+    for (const id of stateIds)
+      assert.ok(doc.includes(`\n## ${stateHeading(id)}\n`), `docs/findings.md lacks a section for ${id}`);
   });
 });

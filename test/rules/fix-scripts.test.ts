@@ -2,7 +2,8 @@
  * Every script rdp-doctor hands over is parsed by the shell it is for: PowerShell (and cmd, whose
  * one-line commands PowerShell parses as native commands) by PowerShell's own parser, bash by
  * `bash -n`. The scripts are the ones the rules, event rules and explain causes carry, plus those
- * rules build at run time from what they saw.
+ * rules build at run time from what they saw. The state rules' fixes include the shipped scripts
+ * (src/collect/fixes/*.ps1) and their Azure run-command forms.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { CAUSE_LIST } from '../../src/explain/causes.js';
 import { DIAGNOSE_RULES } from '../../src/rules/diagnose/index.js';
 import { evaluateRules } from '../../src/rules/engine.js';
 import { EVENT_RULES } from '../../src/rules/events/index.js';
+import { STATE_RULES } from '../../src/rules/state/index.js';
 import type { Fix } from '../../src/rules/types.js';
 import { healthy, negotiation, posture, probe, simulatedClients } from '../helpers/observations.js';
 import { findPwsh, parsePowerShell } from '../helpers/powershell.js';
@@ -19,6 +21,7 @@ function staticFixes(): Fix[] {
   return [
     ...DIAGNOSE_RULES.flatMap((rule) => rule.meta.fixes),
     ...EVENT_RULES.flatMap((rule) => rule.meta.fixes),
+    ...STATE_RULES.flatMap((rule) => rule.meta.fixes),
     ...CAUSE_LIST.flatMap((cause) => cause.fixes),
   ];
 }

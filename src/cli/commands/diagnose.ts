@@ -48,6 +48,14 @@ export const diagnoseCommand: CommandSpec = {
       description: 'focus the verdict on one client profile (rdp-doctor clients lists them)',
       parse: (raw) => parseClientProfile(raw),
     },
+    {
+      name: 'evidence',
+      short: 'e',
+      value: 'FILE',
+      description:
+        "read FILE too (rdp-doctor collect's .json/.zip, a .reg export, an event log) and join what it proves with the probe",
+      repeatable: true,
+    },
     { name: 'quick', description: 'skip the TLS version/cipher enumeration and the client simulation' },
     {
       name: 'verbose',
@@ -59,11 +67,17 @@ export const diagnoseCommand: CommandSpec = {
   examples: [
     'rdp-doctor diagnose rdp01.corp.example',
     'rdp-doctor diagnose 10.0.0.5:3390 --name rdp01.corp.example --json',
+    'rdp-doctor diagnose rdp01.corp.example --evidence rdp-doctor-server-RDP01-20261201120000.zip',
   ],
   async run(context, args, options) {
     const target = parseHostPort(args[0] ?? '');
     const port = (options.port as number | undefined) ?? target.port;
-    const { diagnose } = await import('../../diagnosis.js');
+    const { diagnose, readEvidence } = await import('../../diagnosis.js');
+    const evidenceFiles = (options.evidence as string[] | undefined) ?? [];
+    // The evidence is read first: bad files are bad input, said before any packet is sent.
+    const evidence = evidenceFiles.length > 0 ? await readEvidence(evidenceFiles) : undefined;
+    for (const input of evidence?.unreadable ?? []) context.io.stderr(`rdp-doctor: ${input.message}\n`);
+    if (evidence && evidence.files.length === 0) return ExitCode.USAGE;
     const expectedName = options.name as string | undefined;
     const client = options.client as string | undefined;
     if (client && options.quick) throw new UsageError('--client needs the TLS simulation that --quick skips');
@@ -75,6 +89,7 @@ export const diagnoseCommand: CommandSpec = {
         ...(expectedName ? { expectedName } : {}),
         ...(client ? { client } : {}),
         ...(options.quick ? { quick: true } : {}),
+        ...(evidence ? { evidence } : {}),
       },
     );
     if (context.json) {
@@ -85,6 +100,7 @@ export const diagnoseCommand: CommandSpec = {
         renderDiagnoseText(diagnosis.document, { verbose: Boolean(options.verbose), colors: context.colors }),
       );
     }
+    if (evidence && evidence.unreadable.length > 0) return ExitCode.USAGE;
     if (diagnosis.document.findings.some((finding) => finding.severity === 'error'))
       return ExitCode.PROBLEMS_FOUND;
     // Our own failure on a step every client takes leaves no verdict: never "healthy".

@@ -9,12 +9,14 @@ export interface EventEvidence {
 }
 
 /** The logs a rule needs; a rule whose log is absent says "not evaluated", never "pass". */
-export type EventNeed = 'security-log' | 'system-log' | 'rdpcorets-log';
+export type EventNeed = 'security-log' | 'system-log' | 'rdpcorets-log' | 'rdpclient-log';
 
 const CHANNEL_OF_NEED: Record<EventNeed, string> = {
   'security-log': 'Security',
   'system-log': 'System',
   'rdpcorets-log': 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational',
+  // The client's own log (mstsc and the Remote Desktop ActiveX control), on the machine that connects.
+  'rdpclient-log': 'Microsoft-Windows-TerminalServices-RDPClient/Operational',
 };
 
 /** The channels present and the records by event id (in order), made once per record list. */

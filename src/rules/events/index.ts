@@ -2,6 +2,7 @@ import type { EventFindingId } from '../finding-ids.js';
 import type { Rule } from '../types.js';
 import { accountLockedOut } from './account-locked-out.js';
 import { bruteForceAttempts } from './brute-force-attempts.js';
+import { clientDisconnects } from './client-disconnects.js';
 import { credsspEncryptionOracle } from './credssp-encryption-oracle.js';
 import type { EventEvidence, EventNeed } from './evidence.js';
 import { logonFailed } from './logon-failed.js';
@@ -24,4 +25,5 @@ export const EVENT_RULES: readonly (Rule<EventEvidence, EventNeed> & { meta: { i
   accountLockedOut,
   bruteForceAttempts,
   credsspEncryptionOracle,
+  clientDisconnects,
 ] as (Rule<EventEvidence, EventNeed> & { meta: { id: EventFindingId } })[];

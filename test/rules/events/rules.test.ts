@@ -40,6 +40,15 @@ const logon4625 = (status: string, subStatus: string, type = '10', ip = '192.0.2
     },
     time,
   );
+let clientSecond = 0;
+const rdpclient = (eventId: number, data: Record<string, string>) =>
+  event(
+    'Microsoft-Windows-TerminalServices-RDPClient/Operational',
+    'Microsoft-Windows-TerminalServices-ClientActiveXCore',
+    eventId,
+    data,
+    new Date(Date.UTC(2024, 4, 1, 9, 0, clientSecond++)).toISOString().replace('.000Z', '.0000000Z'),
+  );
 const minute = (n: number) =>
   new Date(Date.UTC(2024, 4, 1, 10, n)).toISOString().replace('.000Z', '.0000000Z');
 
@@ -178,6 +187,37 @@ const TABLE: Record<
         name: '6041',
         events: [system('LsaSrv', 6041, { Data1: 'TERMSRV/rdp01', Data2: '4' })],
         evidence: /TERMSRV\/rdp01, 4/,
+      },
+    ],
+  },
+  'client-disconnects': {
+    valid: [
+      {
+        name: 'a session closed by the user (Reason= 1) and one ended by the server (3)',
+        events: [
+          rdpclient(1024, { Name: 'Server Name', Value: 'rdp01.contoso.com', CustomLevel: 'Info' }),
+          rdpclient(1026, { Name: 'Disconnect Reason', Value: '1', CustomLevel: 'Info' }),
+          rdpclient(1024, { Name: 'Server Name', Value: 'rdp02', CustomLevel: 'Info' }),
+          rdpclient(1026, { Name: 'Disconnect Reason', Value: '3', CustomLevel: 'Info' }),
+        ],
+      },
+    ],
+    invalid: [
+      {
+        name: '0x904 twice from one host, grouped, with the host from the 1024 before',
+        events: [
+          rdpclient(1024, { Name: 'Server Name', Value: 'rdp01.contoso.com', CustomLevel: 'Info' }),
+          rdpclient(1026, { Name: 'Disconnect Reason', Value: '2308', CustomLevel: 'Warning' }),
+          rdpclient(1024, { Name: 'Server Name', Value: 'rdp01.contoso.com', CustomLevel: 'Info' }),
+          rdpclient(1026, { Name: 'Disconnect Reason', Value: '2308', CustomLevel: 'Warning' }),
+        ],
+        evidence:
+          /rdp01\.contoso\.com: reason 2308 \(0x904\): disconnectReasonAtClientWinsockFDCLOSE: .*; 2 time\(s\)/,
+      },
+      {
+        name: 'an unnamed template (Data2) with a reason the table lacks',
+        events: [rdpclient(1026, { Data1: 'Disconnect Reason', Data2: '1800' })],
+        evidence: /unknown host: reason 1800 \(0x708\): not in the disconnect-reason table/,
       },
     ],
   },

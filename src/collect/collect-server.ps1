@@ -1,0 +1,746 @@
+<#
+.SYNOPSIS
+    rdp-doctor's server collector: reads the Remote Desktop state of this machine into one JSON
+    document (schema rdp-doctor/collect, version 1) for `rdp-doctor analyze`.
+.DESCRIPTION
+    Read-only: it changes no setting, exports no private key and no password hash. Each check runs
+    on its own; one that cannot run (not elevated, cmdlet missing on this Windows) is listed in
+    `skipped` with the reason and the rest continue. Runs on Windows PowerShell 5.1 (Server 2012 R2
+    and later) and PowerShell 7. docs/collect.md describes every field.
+.PARAMETER OutFile
+    Where to write the JSON (UTF-8 without BOM). Default:
+    rdp-doctor-server-<computer>-<yyyyMMddHHmmss>.json in the current directory.
+.PARAMETER Compact
+    Print a one-line JSON summary (under 4,096 bytes: Azure Run Command returns only the last
+    4,096 bytes of output) instead of the file names.
+.PARAMETER EventDays
+    How many days of events to read (default 7).
+.PARAMETER ExportEvents
+    Also export the RDP event logs of the last EventDays days (wevtutil epl) into a zip beside
+    the JSON, with the JSON inside it.
+.EXAMPLE
+    .\collect-server.ps1 -Compact
+#>
+[CmdletBinding(PositionalBinding = $false)]
+param(
+    [string]$OutFile,
+    [switch]$Compact,
+    [ValidateRange(1, 365)][int]$EventDays = 7,
+    [switch]$ExportEvents
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$CollectorVersion = 'dev'
+$Role = 'server'
+$SummaryLimitBytes = 3900
+$MaxEventsPerLog = 500
+$started = Get-Date
+$skipped = New-Object System.Collections.ArrayList
+
+# --- helpers -------------------------------------------------------------------------------------
+
+function Add-Skipped {
+    param([string]$Check, [string]$Reason, [string]$Detail)
+    [void]$skipped.Add([ordered]@{ check = $Check; reason = $Reason; detail = $Detail })
+}
+
+function Test-CommandPresent {
+    param([string]$Name)
+    $null -ne (Get-Command -Name $Name -ErrorAction SilentlyContinue)
+}
+
+# Access denied, by exception type or Win32/HRESULT code, so the reason reads "not-elevated".
+function Test-AccessDenied {
+    param($ErrorRecord)
+    $exception = $ErrorRecord.Exception
+    while ($null -ne $exception) {
+        if ($exception -is [System.UnauthorizedAccessException] -or $exception -is [System.Security.SecurityException]) { return $true }
+        if ($exception.Message -match 'Access is denied|Access denied|0x80070005') { return $true }
+        $exception = $exception.InnerException
+    }
+    $ErrorRecord.CategoryInfo.Category -eq 'PermissionDenied'
+}
+
+# Runs one check: the section's value, or $null with a `skipped` entry saying why.
+function Invoke-Check {
+    param([string]$Name, [string[]]$Commands = @(), [switch]$NeedsElevation, [scriptblock]$Body)
+    foreach ($command in $Commands) {
+        if (-not (Test-CommandPresent $command)) {
+            Add-Skipped $Name 'cmdlet-missing' "$command is not available on this system"
+            return $null
+        }
+    }
+    if ($NeedsElevation -and -not $script:elevated) {
+        Add-Skipped $Name 'not-elevated' 'needs an elevated (administrator) PowerShell'
+        return $null
+    }
+    try {
+        & $Body
+    } catch {
+        if (Test-AccessDenied $_) { Add-Skipped $Name 'not-elevated' $_.Exception.Message }
+        else { Add-Skipped $Name 'error' $_.Exception.Message }
+        $null
+    }
+}
+
+function ConvertTo-Hex {
+    param([byte[]]$Bytes)
+    if ($null -eq $Bytes) { return '' }
+    (($Bytes | ForEach-Object { $_.ToString('x2') }) -join '')
+}
+
+function ConvertTo-IsoTime {
+    param($Time)
+    if ($null -eq $Time) { return '' }
+    ([datetime]$Time).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+$RegistryTypeOfKind = @{
+    String = 'REG_SZ'; ExpandString = 'REG_EXPAND_SZ'; MultiString = 'REG_MULTI_SZ'; DWord = 'REG_DWORD'
+    QWord = 'REG_QWORD'; Binary = 'REG_BINARY'; None = 'REG_NONE'; Unknown = 'REG_NONE'
+}
+
+function ConvertTo-RegistryValue {
+    param($Item, [string]$Name)
+    $kind = [string]$Item.GetValueKind($Name)
+    $type = $RegistryTypeOfKind[$kind]
+    if ($null -eq $type) { $type = 'REG_NONE' }
+    $raw = $Item.GetValue($Name, $null, 'DoNotExpandEnvironmentNames')
+    switch ($type) {
+        # .NET hands DWORD/QWORD over as signed; the document carries them unsigned, as regedit shows them.
+        'REG_DWORD' { $value = [BitConverter]::ToUInt32([BitConverter]::GetBytes([int32]$raw), 0) }
+        'REG_QWORD' { $value = [BitConverter]::ToUInt64([BitConverter]::GetBytes([int64]$raw), 0) }
+        'REG_MULTI_SZ' { $value = @($raw | ForEach-Object { [string]$_ }) }
+        'REG_SZ' { $value = [string]$raw }
+        'REG_EXPAND_SZ' { $value = [string]$raw }
+        default { if ($raw -is [byte[]]) { $value = ConvertTo-Hex $raw } else { $value = '' } }
+    }
+    [ordered]@{ name = $Name; type = $type; value = $value }
+}
+
+# One key with all its values; exists=false when it is absent. Access errors propagate.
+function Read-RegistryKey {
+    param([string]$Key)
+    try {
+        $item = Get-Item -LiteralPath "Registry::$Key" -ErrorAction Stop
+    } catch [System.Management.Automation.ItemNotFoundException] {
+        return [ordered]@{ key = $Key; exists = $false; values = @() }
+    }
+    $values = @(foreach ($name in @($item.GetValueNames())) { ConvertTo-RegistryValue $item ([string]$name) })
+    [ordered]@{ key = $Key; exists = $true; values = $values }
+}
+
+function Get-RegistrySubKeyNames {
+    param([string]$Key)
+    try {
+        $item = Get-Item -LiteralPath "Registry::$Key" -ErrorAction Stop
+    } catch [System.Management.Automation.ItemNotFoundException] {
+        return @()
+    }
+    @($item.GetSubKeyNames() | ForEach-Object { [string]$_ })
+}
+
+$registry = New-Object System.Collections.ArrayList
+function Add-RegistryKey {
+    param([string]$Key)
+    try {
+        $record = Read-RegistryKey $Key
+        [void]$registry.Add($record)
+        $record
+    } catch {
+        $reason = 'error'
+        if (Test-AccessDenied $_) { $reason = 'not-elevated' }
+        Add-Skipped 'registry' $reason "${Key}: $($_.Exception.Message)"
+        $null
+    }
+}
+
+function Get-RegistryValueOf {
+    param($Record, [string]$Name)
+    if ($null -eq $Record -or -not $Record.exists) { return $null }
+    foreach ($value in $Record.values) { if ($value.name -eq $Name) { return $value.value } }
+    $null
+}
+
+function ConvertTo-CollectedAcl {
+    param([string]$Path, $Acl)
+    $access = @(foreach ($ace in @($Acl.Access)) {
+            $identity = [string]$ace.IdentityReference.Value
+            $entry = [ordered]@{ identity = $identity }
+            try {
+                $entry.sid = [string]$ace.IdentityReference.Translate([System.Security.Principal.SecurityIdentifier]).Value
+            } catch {
+                # An orphaned SID or an account the domain cannot resolve now: the identity is kept as given.
+                $entry.Remove('sid')
+            }
+            $entry.rights = [string]$ace.FileSystemRights
+            $entry.type = [string]$ace.AccessControlType
+            $entry.inherited = [bool]$ace.IsInherited
+            $entry
+        })
+    [ordered]@{ path = $Path; owner = [string]$Acl.Owner; access = $access }
+}
+
+# --- computer and elevation ----------------------------------------------------------------------
+
+$elevated = $false
+try {
+    $principal = [System.Security.Principal.WindowsPrincipal]::new([System.Security.Principal.WindowsIdentity]::GetCurrent())
+    $elevated = [bool]$principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
+} catch {
+    Add-Skipped 'computer.elevated' 'error' $_.Exception.Message
+}
+
+$computer = [ordered]@{ name = [string]$env:COMPUTERNAME; domain = ''; osCaption = ''; osVersion = ''; osBuild = 0; elevated = $elevated }
+try {
+    $os = Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop
+    $system = Get-CimInstance -ClassName Win32_ComputerSystem -ErrorAction Stop
+    $computer.name = [string]$system.Name
+    $computer.domain = [string]$system.Domain
+    $computer.osCaption = [string]$os.Caption
+    $computer.osVersion = [string]$os.Version
+    $computer.osBuild = [int]$os.BuildNumber
+} catch {
+    Add-Skipped 'computer' 'error' $_.Exception.Message
+}
+$programData = $env:ProgramData
+if (-not $programData) { $programData = 'C:\ProgramData' }
+
+# --- registry ------------------------------------------------------------------------------------
+
+$TerminalServerKey = 'HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server'
+$ListenerKey = "$TerminalServerKey\WinStations\RDP-Tcp"
+$PolicyKey = 'HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+$ProtocolsKey = 'HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols'
+$KnownProtocols = @('SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1', 'TLS 1.2', 'TLS 1.3')
+
+$terminalServer = Add-RegistryKey $TerminalServerKey
+$listener = Add-RegistryKey $ListenerKey
+$policy = Add-RegistryKey $PolicyKey
+[void](Add-RegistryKey "$TerminalServerKey\RCM\Licensing Core")
+[void](Add-RegistryKey $ProtocolsKey)
+$protocols = @($KnownProtocols)
+try {
+    foreach ($name in (Get-RegistrySubKeyNames $ProtocolsKey)) { if ($protocols -notcontains $name) { $protocols += $name } }
+} catch {
+    Add-Skipped 'registry' 'error' "${ProtocolsKey}: $($_.Exception.Message)"
+}
+foreach ($protocol in $protocols) {
+    [void](Add-RegistryKey "$ProtocolsKey\$protocol")
+    foreach ($side in @('Server', 'Client')) { [void](Add-RegistryKey "$ProtocolsKey\$protocol\$side") }
+}
+[void](Add-RegistryKey 'HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002')
+[void](Add-RegistryKey 'HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002')
+$credSsp = Add-RegistryKey 'HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\CredSSP\Parameters'
+[void](Add-RegistryKey 'HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\CredentialsDelegation')
+
+# A policy value wins over the local one (PortNumber has no policy).
+function Get-EffectiveValue {
+    param([string]$Name, $LocalRecord)
+    $fromPolicy = Get-RegistryValueOf $policy $Name
+    if ($null -ne $fromPolicy) { return $fromPolicy }
+    Get-RegistryValueOf $LocalRecord $Name
+}
+$listenerPort = Get-RegistryValueOf $listener 'PortNumber'
+if ($null -eq $listenerPort) { $listenerPort = 3389 }
+
+# --- certificates and MachineKeys ----------------------------------------------------------------
+
+# The thumbprint the listener uses: WMI knows the self-signed one too; the registry only a chosen one.
+$boundThumbprint = $null
+$boundFromWmi = Invoke-Check -Name 'certificates.boundToListener' -Commands @('Get-CimInstance') -Body {
+    $setting = Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName Win32_TSGeneralSetting -Filter "TerminalName='RDP-Tcp'" -ErrorAction Stop
+    [string](@($setting)[0].SSLCertificateSHA1Hash)
+}
+if ($boundFromWmi) { $boundThumbprint = $boundFromWmi.ToUpperInvariant() }
+else {
+    $hashValue = Get-RegistryValueOf $listener 'SSLCertificateSHA1Hash'
+    if ($hashValue -is [string] -and $hashValue.Length -eq 40) { $boundThumbprint = $hashValue.ToUpperInvariant() }
+}
+
+# Opens the private key to learn whether it can be opened and which container file holds it;
+# nothing of the key leaves this function. GetRSAPrivateKey/GetECDsaPrivateKey, not .PrivateKey:
+# on Windows PowerShell 5.1 .PrivateKey throws for CNG keys that are perfectly readable.
+function Get-PrivateKeyState {
+    param($Certificate)
+    $state = [ordered]@{ readable = $null; uniqueName = $null }
+    if (-not $Certificate.HasPrivateKey) { $state.readable = $false; return $state }
+    if (-not $script:elevated) { return $state }
+    $key = $null
+    try {
+        $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
+        if ($null -eq $key) { $key = [System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($Certificate) }
+    } catch {
+        $state.readable = $false
+        return $state
+    }
+    $state.readable = $null -ne $key
+    if ($null -ne $key) {
+        $properties = $key.PSObject.Properties
+        if ($properties['Key'] -and $null -ne $key.Key) { $state.uniqueName = [string]$key.Key.UniqueName }
+        elseif ($properties['CspKeyContainerInfo'] -and $null -ne $key.CspKeyContainerInfo) {
+            $state.uniqueName = [string]$key.CspKeyContainerInfo.UniqueKeyContainerName
+        }
+        if ($key -is [System.IDisposable]) { $key.Dispose() }
+    }
+    $state
+}
+
+# The key container file (CAPI keys in RSA\MachineKeys, CNG keys in Keys) and its ACL.
+function Get-KeyFile {
+    param([string]$UniqueName)
+    $found = [ordered]@{ name = $null; acl = $null }
+    if (-not $UniqueName) { return $found }
+    $folders = @("$programData\Microsoft\Crypto\RSA\MachineKeys", "$programData\Microsoft\Crypto\Keys", "$programData\Microsoft\Crypto\SystemKeys")
+    foreach ($folder in $folders) {
+        $path = "$folder\$UniqueName"
+        try {
+            $acl = Get-Acl -LiteralPath $path -ErrorAction Stop
+        } catch [System.Management.Automation.ItemNotFoundException] {
+            continue
+        }
+        $found.name = $UniqueName
+        $found.acl = ConvertTo-CollectedAcl $path $acl
+        return $found
+    }
+    $found
+}
+
+$certificates = Invoke-Check -Name 'certificates' -Body {
+    $list = New-Object System.Collections.ArrayList
+    foreach ($store in @('Remote Desktop', 'My')) {
+        $items = @()
+        try {
+            $items = @(Get-ChildItem -LiteralPath "Cert:\LocalMachine\$store" -ErrorAction Stop)
+        } catch [System.Management.Automation.ItemNotFoundException] {
+            continue
+        }
+        foreach ($certificate in $items) {
+            $dnsNames = @()
+            if ($certificate.PSObject.Properties['DnsNameList'] -and $null -ne $certificate.DnsNameList) {
+                $dnsNames = @($certificate.DnsNameList | ForEach-Object { [string]$_.Unicode })
+            }
+            $usages = @()
+            if ($certificate.PSObject.Properties['EnhancedKeyUsageList'] -and $null -ne $certificate.EnhancedKeyUsageList) {
+                $usages = @($certificate.EnhancedKeyUsageList | ForEach-Object { [string]$_.ObjectId })
+            }
+            $keyState = Get-PrivateKeyState $certificate
+            $keyFile = [ordered]@{ name = $null; acl = $null }
+            try {
+                $keyFile = Get-KeyFile $keyState.uniqueName
+            } catch {
+                $reason = 'error'
+                if (Test-AccessDenied $_) { $reason = 'not-elevated' }
+                Add-Skipped 'certificates.keyFileAcl' $reason "$($certificate.Thumbprint): $($_.Exception.Message)"
+            }
+            [void]$list.Add([ordered]@{
+                    store              = $store
+                    thumbprint         = ([string]$certificate.Thumbprint).ToUpperInvariant()
+                    subject            = [string]$certificate.Subject
+                    issuer             = [string]$certificate.Issuer
+                    notBefore          = ConvertTo-IsoTime $certificate.NotBefore
+                    notAfter           = ConvertTo-IsoTime $certificate.NotAfter
+                    dnsNames           = $dnsNames
+                    enhancedKeyUsages  = $usages
+                    hasPrivateKey      = [bool]$certificate.HasPrivateKey
+                    privateKeyReadable = $keyState.readable
+                    keyFile            = $keyFile.name
+                    keyFileAcl         = $keyFile.acl
+                    boundToListener    = $false
+                })
+        }
+    }
+    # Without a chosen or reported thumbprint, RDP uses the newest self-signed one in 'Remote Desktop'.
+    $bound = $null
+    if ($boundThumbprint) { $bound = @($list | Where-Object { $_.thumbprint -eq $boundThumbprint }) | Select-Object -First 1 }
+    else { $bound = @($list | Where-Object { $_.store -eq 'Remote Desktop' } | Sort-Object { $_.notAfter } -Descending) | Select-Object -First 1 }
+    if ($null -ne $bound) { $bound.boundToListener = $true }
+    , $list.ToArray()
+}
+if ($null -ne $certificates -and -not $elevated) {
+    Add-Skipped 'certificates.privateKeyReadable' 'not-elevated' 'opening machine private keys (and so finding their key files) needs an elevated PowerShell'
+}
+
+$machineKeysPath = "$programData\Microsoft\Crypto\RSA\MachineKeys"
+$machineKeys = Invoke-Check -Name 'machineKeys' -Commands @('Get-Acl') -Body {
+    ConvertTo-CollectedAcl $machineKeysPath (Get-Acl -LiteralPath $machineKeysPath -ErrorAction Stop)
+}
+
+$tlsCipherSuites = Invoke-Check -Name 'tlsCipherSuites' -Commands @('Get-TlsCipherSuite') -Body {
+    , @(Get-TlsCipherSuite | ForEach-Object { [string]$_.Name })
+}
+
+# --- services, firewall, listeners ---------------------------------------------------------------
+
+$services = Invoke-Check -Name 'services' -Commands @('Get-Service') -Body {
+    , @(foreach ($name in @('TermService', 'SessionEnv', 'UmRdpService')) {
+            $service = Get-Service -Name $name -ErrorAction SilentlyContinue
+            if ($null -eq $service) { [ordered]@{ name = $name; status = 'NotFound'; startType = 'Unknown' } }
+            else {
+                $startType = 'Unknown'
+                if ($service.PSObject.Properties['StartType']) { $startType = [string]$service.StartType }
+                [ordered]@{ name = $name; status = [string]$service.Status; startType = $startType }
+            }
+        })
+}
+
+$firewall = Invoke-Check -Name 'firewall' -Commands @('Get-NetFirewallProfile', 'Get-NetFirewallRule', 'Get-NetFirewallPortFilter', 'Get-NetFirewallAddressFilter') -Body {
+    $activeCategories = @()
+    if (Test-CommandPresent 'Get-NetConnectionProfile') {
+        $activeCategories = @(Get-NetConnectionProfile -ErrorAction SilentlyContinue | ForEach-Object {
+                $category = [string]$_.NetworkCategory
+                if ($category -eq 'DomainAuthenticated') { 'Domain' } else { $category }
+            })
+    } else {
+        Add-Skipped 'firewall.profiles.active' 'cmdlet-missing' 'Get-NetConnectionProfile is not available on this system'
+    }
+    $profiles = @(Get-NetFirewallProfile -ErrorAction Stop | ForEach-Object {
+            [ordered]@{
+                name                 = [string]$_.Name
+                enabled              = ([string]$_.Enabled -eq 'True')
+                defaultInboundAction = [string]$_.DefaultInboundAction
+                active               = ($activeCategories -contains [string]$_.Name)
+            }
+        })
+    # The Remote Desktop group by its locale-independent name, plus every inbound rule naming the port.
+    $rules = @{}
+    foreach ($rule in @(Get-NetFirewallRule -Group '@FirewallAPI.dll,-28752' -ErrorAction SilentlyContinue)) { $rules[[string]$rule.Name] = $rule }
+    foreach ($filter in @(Get-NetFirewallPortFilter -ErrorAction Stop)) {
+        if (@($filter.LocalPort | ForEach-Object { [string]$_ }) -contains [string]$listenerPort) {
+            $name = [string]$filter.InstanceID
+            if (-not $rules.ContainsKey($name)) {
+                $rule = Get-NetFirewallRule -Name $name -ErrorAction SilentlyContinue
+                if ($null -ne $rule) { $rules[$name] = $rule }
+            }
+        }
+    }
+    $collected = @(foreach ($name in ($rules.Keys | Sort-Object)) {
+            $rule = $rules[$name]
+            if ([string]$rule.Direction -ne 'Inbound') { continue }
+            $portFilter = Get-NetFirewallPortFilter -AssociatedNetFirewallRule $rule -ErrorAction Stop
+            $addressFilter = Get-NetFirewallAddressFilter -AssociatedNetFirewallRule $rule -ErrorAction Stop
+            [ordered]@{
+                name            = $name
+                displayName     = [string]$rule.DisplayName
+                displayGroup    = [string]$rule.DisplayGroup
+                group           = [string]$rule.Group
+                enabled         = ([string]$rule.Enabled -eq 'True')
+                direction       = [string]$rule.Direction
+                action          = [string]$rule.Action
+                profiles        = @(([string]$rule.Profile) -split ',\s*' | Where-Object { $_ })
+                protocol        = [string]$portFilter.Protocol
+                localPorts      = @($portFilter.LocalPort | ForEach-Object { [string]$_ })
+                remoteAddresses = @($addressFilter.RemoteAddress | ForEach-Object { [string]$_ })
+            }
+        })
+    [ordered]@{ profiles = $profiles; rules = $collected }
+}
+
+function Get-ProcessFacts {
+    param([int]$ProcessId)
+    $facts = [ordered]@{ name = ''; services = @() }
+    $process = Get-Process -Id $ProcessId -ErrorAction SilentlyContinue
+    if ($null -ne $process) { $facts.name = [string]$process.ProcessName }
+    $facts.services = @(Get-CimInstance -ClassName Win32_Service -Filter "ProcessId = $ProcessId" -ErrorAction SilentlyContinue |
+            ForEach-Object { [string]$_.Name } | Sort-Object)
+    $facts
+}
+
+$listeners = Invoke-Check -Name 'listeners' -Commands @('Get-NetTCPConnection') -Body {
+    $found = New-Object System.Collections.ArrayList
+    foreach ($connection in @(Get-NetTCPConnection -State Listen -LocalPort $listenerPort -ErrorAction SilentlyContinue)) {
+        $facts = Get-ProcessFacts ([int]$connection.OwningProcess)
+        [void]$found.Add([ordered]@{
+                address = [string]$connection.LocalAddress; port = [int]$connection.LocalPort; protocol = 'TCP'
+                processId = [int]$connection.OwningProcess; processName = $facts.name; services = $facts.services
+            })
+    }
+    if (Test-CommandPresent 'Get-NetUDPEndpoint') {
+        foreach ($endpoint in @(Get-NetUDPEndpoint -LocalPort $listenerPort -ErrorAction SilentlyContinue)) {
+            $facts = Get-ProcessFacts ([int]$endpoint.OwningProcess)
+            [void]$found.Add([ordered]@{
+                    address = [string]$endpoint.LocalAddress; port = [int]$endpoint.LocalPort; protocol = 'UDP'
+                    processId = [int]$endpoint.OwningProcess; processName = $facts.name; services = $facts.services
+                })
+        }
+    }
+    , $found.ToArray()
+}
+
+# --- logon rights, licensing, Azure --------------------------------------------------------------
+
+$logonRights = Invoke-Check -Name 'logonRights' -Commands @('secedit') -NeedsElevation -Body {
+    $exportFile = Join-Path ([System.IO.Path]::GetTempPath()) ("rdp-doctor-rights-{0}.inf" -f [guid]::NewGuid().ToString('N'))
+    try {
+        $output = & secedit /export /cfg $exportFile /areas USER_RIGHTS /quiet 2>&1
+        if ($LASTEXITCODE -ne 0 -or -not [System.IO.File]::Exists($exportFile)) {
+            throw "secedit /export failed (exit $LASTEXITCODE): $(($output | Out-String).Trim())"
+        }
+        $text = [System.IO.File]::ReadAllText($exportFile)
+    } finally {
+        if ([System.IO.File]::Exists($exportFile)) { [System.IO.File]::Delete($exportFile) }
+    }
+    $rights = [ordered]@{ SeRemoteInteractiveLogonRight = @(); SeDenyRemoteInteractiveLogonRight = @(); remoteDesktopUsers = $null }
+    foreach ($line in ($text -split "`r?`n")) {
+        if ($line -match '^\s*(SeRemoteInteractiveLogonRight|SeDenyRemoteInteractiveLogonRight)\s*=\s*(.*)$') {
+            $rights[$Matches[1]] = @($Matches[2].Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+        }
+    }
+    $rights.remoteDesktopUsers = Invoke-Check -Name 'logonRights.remoteDesktopUsers' -Commands @('Get-LocalGroupMember') -Body {
+        , @(Get-LocalGroupMember -SID 'S-1-5-32-555' -ErrorAction Stop | ForEach-Object { [string]$_.Name })
+    }
+    $rights
+}
+
+$licensing = Invoke-Check -Name 'licensing' -Commands @('Get-CimInstance', 'Invoke-CimMethod') -Body {
+    $setting = @(Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName Win32_TerminalServiceSetting -ErrorAction Stop)[0]
+    # TerminalServerMode 1: the Session Host role is installed (0: remote administration only).
+    $sessionHost = ([int]$setting.TerminalServerMode -eq 1)
+    $graceDays = $null
+    $servers = @()
+    if ($sessionHost) {
+        $grace = Invoke-CimMethod -InputObject $setting -MethodName GetGracePeriodDays -ErrorAction Stop
+        $graceDays = [int]$grace.DaysLeft
+        $list = Invoke-CimMethod -InputObject $setting -MethodName GetSpecifiedLicenseServerList -ErrorAction SilentlyContinue
+        if ($null -ne $list -and $null -ne $list.SpecifiedLSList) { $servers = @($list.SpecifiedLSList | ForEach-Object { [string]$_ }) }
+    }
+    $licensingName = $null
+    if ($setting.LicensingName) { $licensingName = [string]$setting.LicensingName }
+    [ordered]@{
+        sessionHostInstalled = $sessionHost
+        licensingType        = [int]$setting.LicensingType
+        licensingName        = $licensingName
+        graceDaysLeft        = $graceDays
+        licenseServers       = $servers
+    }
+}
+
+# No answer from IMDS within 2 s means "not an Azure VM", not a failed check.
+$azure = [ordered]@{ isAzureVm = $false; vmId = $null; location = $null; resourceGroup = $null; vmName = $null }
+try {
+    $metadata = Invoke-RestMethod -Uri 'http://169.254.169.254/metadata/instance?api-version=2021-02-01' -Headers @{ Metadata = 'true' } -TimeoutSec 2 -ErrorAction Stop
+    $azure.isAzureVm = $true
+    $azure.vmId = [string]$metadata.compute.vmId
+    $azure.location = [string]$metadata.compute.location
+    $azure.resourceGroup = [string]$metadata.compute.resourceGroupName
+    $azure.vmName = [string]$metadata.compute.name
+} catch {
+    $azure.isAzureVm = $false
+}
+
+# --- events --------------------------------------------------------------------------------------
+
+function ConvertTo-CollectedEvent {
+    param($Record)
+    $data = [ordered]@{}
+    $xml = [xml]$Record.ToXml()
+    $eventNode = $xml.DocumentElement
+    $eventData = $eventNode.GetElementsByTagName('EventData')
+    if ($eventData.Count -gt 0) {
+        $index = 0
+        foreach ($node in @($eventData[0].ChildNodes)) {
+            if ($node.NodeType -ne 'Element') { continue }
+            $index++
+            $name = $node.GetAttribute('Name')
+            if (-not $name) { if ($node.LocalName -eq 'Binary') { $name = 'Binary' } else { $name = "Data$index" } }
+            $data[$name] = [string]$node.InnerText
+        }
+    } else {
+        $userData = $eventNode.GetElementsByTagName('UserData')
+        if ($userData.Count -gt 0) {
+            foreach ($leaf in @($userData[0].SelectNodes('.//*[not(*)]'))) { $data[$leaf.LocalName] = [string]$leaf.InnerText }
+        }
+    }
+    [ordered]@{
+        eventId  = [int]$Record.Id
+        provider = [string]$Record.ProviderName
+        channel  = [string]$Record.LogName
+        time     = ConvertTo-IsoTime $Record.TimeCreated
+        recordId = [int64]$Record.RecordId
+        computer = [string]$Record.MachineName
+        data     = $data
+    }
+}
+
+$since = (Get-Date).AddDays(-$EventDays)
+$EventQueries = @(
+    @{ LogName = 'System'; ProviderName = @('Schannel', 'TermService', 'Microsoft-Windows-TerminalServices-RemoteConnectionManager'); StartTime = $since },
+    @{ LogName = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational'; StartTime = $since },
+    @{ LogName = 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational'; StartTime = $since }
+)
+$events = Invoke-Check -Name 'events' -Commands @('Get-WinEvent') -Body {
+    $collected = New-Object System.Collections.ArrayList
+    $failed = 0
+    foreach ($query in $EventQueries) {
+        try {
+            foreach ($record in @(Get-WinEvent -FilterHashtable $query -MaxEvents $MaxEventsPerLog -ErrorAction Stop)) {
+                [void]$collected.Add((ConvertTo-CollectedEvent $record))
+            }
+        } catch {
+            # "No events were found" is an answer (an empty log), not a failure.
+            if ($_.FullyQualifiedErrorId -notmatch 'NoMatchingEventsFound') {
+                $reason = 'error'
+                if (Test-AccessDenied $_) { $reason = 'not-elevated' }
+                Add-Skipped "events:$($query.LogName)" $reason $_.Exception.Message
+                $failed++
+            }
+        }
+    }
+    # No log could be read: the section is absent (each log is named in `skipped`), not empty.
+    if ($failed -eq $EventQueries.Count) { return $null }
+    , $collected.ToArray()
+}
+
+# --- the document --------------------------------------------------------------------------------
+
+$stamp = (Get-Date).ToString('yyyyMMddHHmmss')
+if (-not $OutFile) { $OutFile = Join-Path (Get-Location).ProviderPath "rdp-doctor-$Role-$($computer.name)-$stamp.json" }
+# Relative to PowerShell's location, not the process's working directory.
+$OutFile = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
+$baseName = [System.IO.Path]::GetFileNameWithoutExtension($OutFile)
+
+$ExportChannels = @(
+    'System', 'Security',
+    'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational',
+    'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational',
+    'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational'
+)
+$staging = $null
+$exportedLogs = @()
+if ($ExportEvents) {
+    $staging = Join-Path ([System.IO.Path]::GetTempPath()) "rdp-doctor-$([guid]::NewGuid().ToString('N'))"
+    $logsFolder = Join-Path $staging 'logs'
+    [void][System.IO.Directory]::CreateDirectory($logsFolder)
+    $query = "*[System[TimeCreated[timediff(@SystemTime) <= $([int64]$EventDays * 86400000)]]]"
+    foreach ($channel in $ExportChannels) {
+        $fileName = ($channel -replace '/', '-') + '.evtx'
+        $output = & wevtutil epl $channel (Join-Path $logsFolder $fileName) "/q:$query" /ow:true 2>&1
+        if ($LASTEXITCODE -eq 0) { $exportedLogs += $fileName }
+        else {
+            $reason = 'error'
+            if ($LASTEXITCODE -eq 5) { $reason = 'not-elevated' }
+            Add-Skipped "exportedLogs:$channel" $reason "wevtutil epl exit $($LASTEXITCODE): $(($output | Out-String).Trim())"
+        }
+    }
+}
+
+$document = [ordered]@{
+    schema        = 'rdp-doctor/collect'
+    schemaVersion = 1
+    role          = $Role
+    collector     = [ordered]@{
+        version   = $CollectorVersion
+        psVersion = [string]$PSVersionTable.PSVersion
+        psEdition = [string]$PSVersionTable.PSEdition
+        seconds   = 0
+    }
+    collectedAt   = ConvertTo-IsoTime $started
+    computer      = $computer
+    skipped       = $skipped
+    registry      = $registry
+    certificates  = $certificates
+    machineKeys   = $machineKeys
+    tlsCipherSuites = $tlsCipherSuites
+    services      = $services
+    firewall      = $firewall
+    listeners     = $listeners
+    logonRights   = $logonRights
+    licensing     = $licensing
+    azure         = $azure
+    events        = $events
+    eventDays     = $EventDays
+}
+if ($ExportEvents) { $document.exportedLogs = $exportedLogs }
+$document.collector.seconds = [math]::Round(((Get-Date) - $started).TotalSeconds, 2)
+
+$utf8 = New-Object System.Text.UTF8Encoding($false)
+$json = ConvertTo-Json -InputObject $document -Depth 12
+[System.IO.File]::WriteAllText($OutFile, $json, $utf8)
+$zipFile = $null
+if ($ExportEvents) {
+    $zipFile = [System.IO.Path]::ChangeExtension($OutFile, '.zip')
+    [System.IO.File]::WriteAllText((Join-Path $staging "$baseName.json"), $json, $utf8)
+    Compress-Archive -Path (Join-Path $staging '*') -DestinationPath $zipFile -Force
+    [System.IO.Directory]::Delete($staging, $true)
+}
+
+# --- output --------------------------------------------------------------------------------------
+
+if (-not $Compact) {
+    Write-Output "rdp-doctor collect-server: wrote $OutFile"
+    if ($zipFile) { Write-Output "rdp-doctor collect-server: wrote $zipFile ($($exportedLogs.Count) event logs)" }
+    if ($skipped.Count -gt 0) { Write-Output "skipped: $((@($skipped | ForEach-Object { "$($_.check) ($($_.reason))" })) -join ', ')" }
+    return
+}
+
+# The summary: what failed to be read, then the key values, most telling first; a section that
+# would push the line past the limit is left out and named in `truncated`.
+$summary = [ordered]@{
+    schema      = 'rdp-doctor/collect-summary'
+    role        = $Role
+    computer    = $computer.name
+    os          = "$($computer.osCaption) $($computer.osVersion)"
+    elevated    = $elevated
+    collectedAt = $document.collectedAt
+    file        = $OutFile
+}
+if ($zipFile) { $summary.zip = $zipFile }
+$summary.skipped = @($skipped | ForEach-Object { "$($_.check):$($_.reason)" })
+
+$parts = New-Object System.Collections.ArrayList
+[void]$parts.Add(@('rdp', [ordered]@{
+            fDenyTSConnections        = Get-EffectiveValue 'fDenyTSConnections' $terminalServer
+            fDenyByPolicy             = Get-RegistryValueOf $policy 'fDenyTSConnections'
+            PortNumber                = $listenerPort
+            SecurityLayer             = Get-EffectiveValue 'SecurityLayer' $listener
+            UserAuthentication        = Get-EffectiveValue 'UserAuthentication' $listener
+            MinEncryptionLevel        = Get-EffectiveValue 'MinEncryptionLevel' $listener
+            MaxOutstandingConnections = Get-RegistryValueOf $terminalServer 'MaxOutstandingConnections'
+            AllowEncryptionOracle     = Get-RegistryValueOf $credSsp 'AllowEncryptionOracle'
+        }))
+if ($null -ne $certificates) {
+    [void]$parts.Add(@('listenerCertificate', (@($certificates | Where-Object { $_.boundToListener } | ForEach-Object {
+                        [ordered]@{ thumbprint = $_.thumbprint; store = $_.store; notAfter = $_.notAfter; hasPrivateKey = $_.hasPrivateKey; privateKeyReadable = $_.privateKeyReadable; keyFile = $_.keyFile }
+                    }) | Select-Object -First 1)))
+}
+if ($null -ne $machineKeys) {
+    [void]$parts.Add(@('machineKeys', @($machineKeys.access | ForEach-Object { "$($_.type) $($_.identity): $($_.rights)" })))
+}
+$schannel = [ordered]@{}
+foreach ($record in $registry) {
+    if ($record.exists -and $record.key -like "$ProtocolsKey\*\*") {
+        $label = $record.key.Substring($ProtocolsKey.Length + 1)
+        $schannel[$label] = (@($record.values | ForEach-Object { "$($_.name)=$($_.value)" }) -join ' ')
+    }
+}
+[void]$parts.Add(@('schannel', $schannel))
+if ($null -ne $services) { [void]$parts.Add(@('services', @($services | ForEach-Object { "$($_.name):$($_.status)/$($_.startType)" }))) }
+if ($null -ne $firewall) {
+    [void]$parts.Add(@('firewallProfiles', @($firewall.profiles | ForEach-Object { "$($_.name):$(if ($_.enabled) { 'on' } else { 'off' })/$($_.defaultInboundAction)$(if ($_.active) { '/active' })" })))
+    [void]$parts.Add(@('firewallRules', @($firewall.rules | ForEach-Object { "$($_.name):$(if ($_.enabled) { 'on' } else { 'off' })/$($_.action)/$($_.protocol) $($_.localPorts -join ',')" })))
+}
+if ($null -ne $listeners) { [void]$parts.Add(@('listeners', @($listeners | ForEach-Object { "$($_.protocol) $($_.address):$($_.port) $($_.processName) $($_.services -join ',')" }))) }
+if ($null -ne $logonRights) {
+    [void]$parts.Add(@('logonRights', [ordered]@{ allow = $logonRights.SeRemoteInteractiveLogonRight; deny = $logonRights.SeDenyRemoteInteractiveLogonRight }))
+}
+if ($null -ne $licensing) { [void]$parts.Add(@('licensing', [ordered]@{ sessionHost = $licensing.sessionHostInstalled; type = $licensing.licensingType; graceDaysLeft = $licensing.graceDaysLeft })) }
+[void]$parts.Add(@('azure', [ordered]@{ isAzureVm = $azure.isAzureVm; vmName = $azure.vmName; resourceGroup = $azure.resourceGroup }))
+if ($null -ne $tlsCipherSuites) { [void]$parts.Add(@('tlsCipherSuites', [ordered]@{ count = @($tlsCipherSuites).Count; first = @($tlsCipherSuites | Select-Object -First 3) })) }
+if ($null -ne $events) {
+    $counts = [ordered]@{}
+    foreach ($record in $events) { $id = "$($record.provider) $($record.eventId)"; if ($counts.Contains($id)) { $counts[$id]++ } else { $counts[$id] = 1 } }
+    [void]$parts.Add(@('eventCounts', $counts))
+}
+
+$truncated = @()
+foreach ($part in $parts) {
+    $summary[$part[0]] = $part[1]
+    $line = ConvertTo-Json -InputObject $summary -Depth 6 -Compress
+    if ($utf8.GetByteCount($line) -gt $SummaryLimitBytes) {
+        $summary.Remove($part[0])
+        $truncated += $part[0]
+    }
+}
+if ($truncated.Count -gt 0) { $summary.truncated = $truncated }
+Write-Output (ConvertTo-Json -InputObject $summary -Depth 6 -Compress)

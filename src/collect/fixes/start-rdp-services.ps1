@@ -1,0 +1,71 @@
+<#
+.SYNOPSIS
+Starts Remote Desktop Services (TermService), setting a Disabled start type back to Manual.
+.DESCRIPTION
+Manual is Windows' default start type for TermService (it starts on demand and at boot when
+Remote Desktop is enabled). The script saves the services' status and start type as JSON first,
+then changes only what is off. Supports -WhatIf; prints the commands that put back the old
+start type and status.
+#>
+[CmdletBinding(SupportsShouldProcess = $true)]
+param(
+    # TermService is what the listener needs; SessionEnv and UmRdpService may be added.
+    [string[]]$Name = @('TermService'),
+    [ValidateSet('Manual', 'Automatic')]
+    [string]$StartupType = 'Manual',
+    [string]$BackupDirectory = "$env:ProgramData\rdp-doctor\backup\$(Get-Date -Format 'yyyyMMdd-HHmmss')"
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+function ConvertTo-Quoted {
+    param([string]$Text)
+    "'" + $Text.Replace("'", "''") + "'"
+}
+
+function Save-JsonBackup {
+    param([string]$File, [object]$Data)
+    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
+    $json = ConvertTo-Json -InputObject $Data -Depth 5
+    [System.IO.File]::WriteAllText($File, $json, (New-Object System.Text.UTF8Encoding($false)))
+}
+
+$services = @()
+foreach ($serviceName in $Name) {
+    $service = Get-Service -Name $serviceName -ErrorAction SilentlyContinue
+    if ($null -eq $service) {
+        Write-Output "Service $serviceName does not exist on this machine: skipped."
+        continue
+    }
+    $services += [pscustomobject]@{ Name = [string]$service.Name; Status = [string]$service.Status; StartType = [string]$service.StartType }
+}
+$off = @($services | Where-Object { $_.Status -ne 'Running' -or $_.StartType -eq 'Disabled' })
+foreach ($service in @($services | Where-Object { $off -notcontains $_ })) {
+    Write-Output "$($service.Name) is already running (start type $($service.StartType)): nothing to change."
+}
+if ($off.Count -eq 0) { return }
+
+$backupFile = Join-Path $BackupDirectory 'rdp-services.json'
+$backedUp = $false
+$undo = @()
+foreach ($service in $off) {
+    if (-not $PSCmdlet.ShouldProcess("service $($service.Name) (status $($service.Status), start type $($service.StartType))", "Start it (start type $StartupType when Disabled)")) { continue }
+    if (-not $backedUp) {
+        $before = @($services | ForEach-Object { [ordered]@{ name = $_.Name; status = $_.Status; startType = $_.StartType } })
+        Save-JsonBackup -File $backupFile -Data $before
+        Write-Output "Saved the services' state to $backupFile"
+        $backedUp = $true
+    }
+    if ($service.StartType -eq 'Disabled') {
+        Set-Service -Name $service.Name -StartupType $StartupType
+        Write-Output "$($service.Name): start type Disabled -> $StartupType."
+        $undo += "Set-Service -Name $(ConvertTo-Quoted $service.Name) -StartupType Disabled"
+    }
+    if ($service.Status -ne 'Running') {
+        Start-Service -Name $service.Name
+        Write-Output "$($service.Name) started."
+        # Stopping first, then the start type: the order that puts back the state before.
+        $undo = @("Stop-Service -Name $(ConvertTo-Quoted $service.Name) -Force") + $undo
+    }
+}
+foreach ($line in $undo) { Write-Output "Undo: $line" }

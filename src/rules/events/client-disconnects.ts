@@ -1,0 +1,123 @@
+/**
+ * The client's disconnect history from Microsoft-Windows-TerminalServices-RDPClient/Operational
+ * (provider Microsoft-Windows-TerminalServices-ClientActiveXCore; event-ids.json): 1024 "RDP
+ * ClientActiveX is trying to connect to the server (%2)" and 1026 "RDP ClientActiveX has been
+ * disconnected (Reason= %2)", each with EventData Name, Value, CustomLevel, where Value is the
+ * server name or the decimal discReason (src/data/disconnect-reasons.ts).
+ */
+import { DISCONNECT_REASONS } from '../../data/disconnect-reasons.js';
+import type { EventRecord } from '../../evidence/types.js';
+import type { Evidence, Rule, RuleReport } from '../types.js';
+import {
+  type EventEvidence,
+  type EventNeed,
+  matching,
+  missingLogs,
+  outcome,
+  recordSource,
+} from './evidence.js';
+
+export const CLIENT_ACTIVEX_PROVIDER = 'Microsoft-Windows-TerminalServices-ClientActiveXCore';
+const CONNECTING = 1024;
+const DISCONNECTED = 1026;
+
+/** Local or remote user disconnects and a server-side end of session: the normal end of a session. */
+const NORMAL_REASONS = new Set([0x0, 0x1, 0x2, 0x3]);
+
+const hex = (value: number) => `0x${value.toString(16).toUpperCase()}`;
+
+function order(a: EventRecord, b: EventRecord): number {
+  return a.time === b.time ? a.recordId - b.recordId : a.time < b.time ? -1 : 1;
+}
+
+/** The reason of a 1026 record, whichever of Value (named) or Data2 (unnamed template) carries it. */
+function reasonOf(event: EventRecord): number | undefined {
+  const text = (event.data.Value ?? event.data.Data2 ?? '').trim();
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) return undefined;
+  return Number(text) >>> 0;
+}
+
+function hostOf(event: EventRecord): string {
+  return (event.data.Value ?? event.data.Data2 ?? '').trim() || 'unknown host';
+}
+
+interface Group {
+  readonly host: string;
+  readonly reason: number;
+  readonly events: EventRecord[];
+}
+
+export const clientDisconnects: Rule<EventEvidence, EventNeed> = {
+  meta: {
+    id: 'client-disconnects',
+    title: 'The client was disconnected with error codes',
+    severity: 'warning',
+    requires: ['rdpclient-log'],
+    docs: {
+      explanation:
+        "The client's TerminalServices-RDPClient/Operational log records each connection attempt (1024, naming the " +
+        'server) and how it ended (1026, "RDP ClientActiveX has been disconnected (Reason= N)"). N is the decimal ' +
+        'disconnect reason mstsc shows as "Error code: 0x...". The history is grouped by server and reason, each ' +
+        'explained from the disconnect-reason table (2308 = 0x904: the socket was closed). Reasons 1, 2 and 3 ' +
+        '(the user or the server ended the session) are a normal end and are not reported.',
+      falseAlarm:
+        'The log keeps the past: a failure recorded days ago may be fixed since; compare the times with when the ' +
+        'problem was seen. A 1026 is attributed to the server named by the 1024 before it.',
+    },
+    clientErrors: [],
+    fixes: [
+      {
+        title: 'Look up the code and probe the server it happened with',
+        risk: 'low',
+        where: 'client',
+        steps: [
+          'rdp-doctor explain 0x<code> lists the causes of a disconnect reason; rdp-doctor diagnose <server> checks the ones a probe can see.',
+        ],
+      },
+    ],
+  },
+  evaluate(evidence) {
+    const notEvaluated = missingLogs(evidence, this.meta.requires);
+    if (notEvaluated) return notEvaluated;
+    const records = matching(evidence, CLIENT_ACTIVEX_PROVIDER, [CONNECTING, DISCONNECTED]).sort(order);
+    const groups = new Map<string, Group>();
+    let host = 'unknown host';
+    for (const event of records) {
+      if (event.eventId === CONNECTING) {
+        host = hostOf(event);
+        continue;
+      }
+      const reason = reasonOf(event);
+      if (reason === undefined || NORMAL_REASONS.has(reason)) continue;
+      const key = `${host.toLowerCase()} ${reason}`;
+      const group = groups.get(key) ?? { host, reason, events: [] };
+      group.events.push(event);
+      groups.set(key, group);
+    }
+    const reports: RuleReport[] = [...groups.values()].map((group) => {
+      const entry = DISCONNECT_REASONS.find((row) => row.value === group.reason);
+      const last = group.events[group.events.length - 1]!;
+      const first = group.events[0]!;
+      const lines: Evidence[] = [
+        {
+          label: `${group.host}: reason ${group.reason} (${hex(group.reason)})`,
+          value: `${entry ? `${entry.name}: ${entry.meaning}` : 'not in the disconnect-reason table'}; ${group.events.length} time(s), ${first.time || 'no time'} to ${last.time || 'no time'}`,
+          source: recordSource(last),
+        },
+      ];
+      return {
+        title: `Disconnected from ${group.host} with ${hex(group.reason)}${entry ? ` (${entry.name})` : ''}, ${group.events.length} time(s)`,
+        evidence: lines,
+        data: {
+          host: group.host,
+          reason: group.reason,
+          code: hex(group.reason),
+          name: entry?.name ?? null,
+          count: group.events.length,
+          recordIds: group.events.map((event) => event.recordId),
+        },
+      };
+    });
+    return outcome(reports);
+  },
+};
