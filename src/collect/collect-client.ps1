@@ -71,14 +71,16 @@ function Invoke-Check {
             return $null
         }
     }
-    if ($NeedsElevation -and -not $script:elevated) {
+    if ($NeedsElevation -and -not $elevated) {
         Add-Skipped $Name 'not-elevated' 'needs an elevated (administrator) PowerShell'
         return $null
     }
     try {
         & $Body
     } catch {
-        if (Test-AccessDenied $_) { Add-Skipped $Name 'not-elevated' $_.Exception.Message }
+        # A command can be listed and still fail to load its module on an older Windows.
+        if ($_.Exception -is [System.Management.Automation.CommandNotFoundException]) { Add-Skipped $Name 'cmdlet-missing' $_.Exception.Message }
+        elseif (Test-AccessDenied $_) { Add-Skipped $Name 'not-elevated' $_.Exception.Message }
         else { Add-Skipped $Name 'error' $_.Exception.Message }
         $null
     }
@@ -377,8 +379,24 @@ $json = ConvertTo-Json -InputObject $document -Depth 12
 $zipFile = $null
 if ($ExportEvents) {
     $zipFile = [System.IO.Path]::ChangeExtension($OutFile, '.zip')
-    [System.IO.File]::WriteAllText((Join-Path $staging "$baseName.json"), $json, $utf8)
-    Compress-Archive -Path (Join-Path $staging '*') -DestinationPath $zipFile -Force
+    # ZipArchive rather than Compress-Archive: Windows PowerShell 5.1's Compress-Archive names
+    # entries with '\' (logs\System.evtx); the layout is <name>.json and logs/<log>.evtx.
+    Add-Type -AssemblyName System.IO.Compression
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    if ([System.IO.File]::Exists($zipFile)) { [System.IO.File]::Delete($zipFile) }
+    $zipStream = [System.IO.File]::Open($zipFile, [System.IO.FileMode]::CreateNew)
+    $archive = New-Object System.IO.Compression.ZipArchive($zipStream, [System.IO.Compression.ZipArchiveMode]::Create)
+    try {
+        $writer = New-Object System.IO.StreamWriter($archive.CreateEntry("$baseName.json").Open(), $utf8)
+        $writer.Write($json)
+        $writer.Dispose()
+        foreach ($fileName in $exportedLogs) {
+            [void][System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile($archive, (Join-Path $logsFolder $fileName), "logs/$fileName")
+        }
+    } finally {
+        $archive.Dispose()
+        $zipStream.Dispose()
+    }
     [System.IO.Directory]::Delete($staging, $true)
 }
 

@@ -32,8 +32,9 @@ Describe 'collect-server.ps1 on a fake server' {
 
     Describe 'a Windows without Get-TlsCipherSuite (before Server 2016)' {
         It 'leaves tlsCipherSuites null and says the cmdlet is missing' {
-            # Pester 6 wants a default: every other name is looked up for real.
-            Mock Get-Command -MockWith { Microsoft.PowerShell.Core\Get-Command @PesterBoundParameters }
+            # Pester 6 wants a default: every other name is looked up as usual (not through
+            # Get-Command, which is the mock now).
+            Mock Get-Command -MockWith { $ExecutionContext.InvokeCommand.GetCommand($Name, [System.Management.Automation.CommandTypes]::All) }
             Mock Get-Command -ParameterFilter { $Name -eq 'Get-TlsCipherSuite' } -MockWith { $null }
             $result = Invoke-Collector
             $result.Document.tlsCipherSuites | Should -BeNullOrEmpty
@@ -44,6 +45,13 @@ Describe 'collect-server.ps1 on a fake server' {
             Should -Invoke Get-Command -ParameterFilter { $Name -eq 'Get-TlsCipherSuite' } -Times 1 -Exactly
             # The other sections are still read.
             $result.Document.firewall.rules.Count | Should -Be 3
+        }
+
+        It 'says the same when the command is listed but cannot load (CommandNotFoundException)' {
+            Mock Get-TlsCipherSuite -MockWith { throw [System.Management.Automation.CommandNotFoundException]::new('The module NetSecurity could not be loaded.') }
+            $result = Invoke-Collector
+            $result.Document.tlsCipherSuites | Should -BeNullOrEmpty
+            (Get-Skip $result.Document 'tlsCipherSuites')[0].reason | Should -Be 'cmdlet-missing'
         }
     }
 

@@ -115,7 +115,6 @@ interface FixCase {
 const CASES: Record<string, FixCase> = {
   'fixes/repair-machinekeys-acl.ps1': {
     scenario: 'server-broken.json',
-    arguments: { KeyFile: [RDP_KEY_FILE.slice(MACHINE_KEYS.length + 1)] },
     backup: { call: (call) => call.command === 'icacls' && call.arguments.verb === 'save' },
     changed: (after) => {
       assert.deepEqual(after.acls?.[MACHINE_KEYS]?.access, [
@@ -139,6 +138,10 @@ const CASES: Record<string, FixCase> = {
         keyFile.some((ace) => ace.sid === 'S-1-5-20' && ace.type === 'Allow' && ace.rights.includes('Read')),
       );
       assert.ok(keyFile.some((ace) => ace.sid === 'S-1-5-18' && ace.rights === 'FullControl'));
+      assert.deepEqual(
+        keyFile.filter((ace) => ace.type === 'Deny'),
+        [],
+      );
     },
     undoRestores: true,
   },
@@ -246,11 +249,18 @@ const CASES: Record<string, FixCase> = {
     backup: {
       json: 'rdp-services.json',
       holdsOldState: (backup) =>
-        assert.deepEqual(backup, [{ name: 'TermService', status: 'Stopped', startType: 'Disabled' }]),
+        assert.deepEqual(backup, [
+          { name: 'TermService', status: 'Stopped', startType: 'Disabled' },
+          { name: 'SessionEnv', status: 'Running', startType: 'Manual' },
+          { name: 'UmRdpService', status: 'Stopped', startType: 'Manual' },
+        ]),
     },
     changed: (after) => {
-      const termService = after.services?.find((service) => service.name === 'TermService');
-      assert.deepEqual(termService, { name: 'TermService', status: 'Running', startType: 'Manual' });
+      assert.deepEqual(after.services, [
+        { name: 'TermService', status: 'Running', startType: 'Manual' },
+        { name: 'SessionEnv', status: 'Running', startType: 'Manual' },
+        { name: 'UmRdpService', status: 'Running', startType: 'Manual' },
+      ]);
     },
     undoRestores: true,
   },

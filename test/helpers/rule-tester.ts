@@ -67,7 +67,7 @@ function hasEvidence(evidence: readonly Evidence[], wanted: ExpectedEvidence): b
   );
 }
 
-function checkFinding(finding: Finding, expected: ExpectedFinding, index: number): void {
+export function checkFinding(finding: Finding, expected: ExpectedFinding, index: number): void {
   assert.ok(finding.evidence.length > 0, `finding ${index} carries no evidence`);
   if (expected.severity) assert.equal(finding.severity, expected.severity, `finding ${index} severity`);
   if (expected.title !== undefined) {

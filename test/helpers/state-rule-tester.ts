@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StateEvidence } from '../../src/evidence/state/types.js';
 import { evaluateRules } from '../../src/rules/engine.js';
-import type { Evidence, Finding, Rule, RuleOutcome } from '../../src/rules/types.js';
-import { deepFreeze, type ExpectedEvidence, type ExpectedFinding } from './rule-tester.js';
+import type { Rule, RuleOutcome } from '../../src/rules/types.js';
+import { checkFinding, deepFreeze, type ExpectedFinding } from './rule-tester.js';
 
 export interface StateCase {
   readonly name: string;
@@ -27,36 +27,6 @@ export interface StateRuleCases {
   readonly valid: readonly StateCase[];
   readonly invalid: readonly InvalidStateCase[];
   readonly notEvaluated: readonly NotEvaluatedStateCase[];
-}
-
-function matches(expected: string | number | boolean | RegExp, actual: string | number | boolean): boolean {
-  return expected instanceof RegExp ? expected.test(String(actual)) : expected === actual;
-}
-
-function hasEvidence(evidence: readonly Evidence[], wanted: ExpectedEvidence): boolean {
-  return evidence.some(
-    (item) =>
-      matches(wanted.label, item.label) &&
-      (wanted.value === undefined || matches(wanted.value, item.value)) &&
-      (wanted.source === undefined || wanted.source === item.source),
-  );
-}
-
-function checkFinding(finding: Finding, expected: ExpectedFinding, index: number): void {
-  assert.ok(finding.evidence.length > 0, `finding ${index} carries no evidence`);
-  if (expected.severity) assert.equal(finding.severity, expected.severity, `finding ${index} severity`);
-  if (expected.title !== undefined) {
-    assert.ok(
-      matches(expected.title, finding.title),
-      `finding ${index} title ${JSON.stringify(finding.title)} does not match ${String(expected.title)}`,
-    );
-  }
-  for (const wanted of expected.evidence ?? []) {
-    assert.ok(
-      hasEvidence(finding.evidence, wanted),
-      `finding ${index} lacks evidence ${String(wanted.label)}=${String(wanted.value)}; has ${JSON.stringify(finding.evidence)}`,
-    );
-  }
 }
 
 const frozen = (state: StateEvidence): StateEvidence => deepFreeze(structuredClone(state));

@@ -7,6 +7,7 @@ import type {
   CollectDocument,
   CollectedAcl,
   CollectedCertificate,
+  CollectedFirewallRule,
   CollectedRegistryKey,
   RegistryValueType,
 } from '../../src/evidence/state/collect-document.js';
@@ -169,6 +170,27 @@ export const RDP_CERTIFICATE: CollectedCertificate = {
   boundToListener: true,
 };
 
+/** A built-in rule of the "Remote Desktop" group, enabled for every profile. */
+export function remoteDesktopRule(
+  name: string,
+  displayName: string,
+  localPort: string,
+): CollectedFirewallRule {
+  return {
+    name,
+    displayName,
+    displayGroup: 'Remote Desktop',
+    group: '@FirewallAPI.dll,-28752',
+    enabled: true,
+    direction: 'Inbound',
+    action: 'Allow',
+    profiles: ['Any'],
+    protocol: 'TCP',
+    localPorts: [localPort],
+    remoteAddresses: ['Any'],
+  };
+}
+
 export function serverDocument(
   overrides: Partial<CollectDocument> = {},
   registry: RegTable = {},
@@ -204,19 +226,9 @@ export function serverDocument(
         { name: 'Public', enabled: true, defaultInboundAction: 'Block', active: false },
       ],
       rules: [
-        {
-          name: 'RemoteDesktop-UserMode-In-TCP',
-          displayName: 'Remote Desktop - User Mode (TCP-In)',
-          displayGroup: 'Remote Desktop',
-          group: '@FirewallAPI.dll,-28752',
-          enabled: true,
-          direction: 'Inbound',
-          action: 'Allow',
-          profiles: ['Any'],
-          protocol: 'TCP',
-          localPorts: ['3389'],
-          remoteAddresses: ['Any'],
-        },
+        // As on Windows: LocalPort Any, but bound to RdpSa.exe (shadowing), so it admits no listener port.
+        remoteDesktopRule('RemoteDesktop-Shadow-In-TCP', 'Remote Desktop - Shadow (TCP-In)', 'Any'),
+        remoteDesktopRule('RemoteDesktop-UserMode-In-TCP', 'Remote Desktop - User Mode (TCP-In)', '3389'),
       ],
     },
     listeners: [

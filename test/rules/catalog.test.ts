@@ -15,6 +15,7 @@ import { DIAGNOSE_FINDING_IDS, STATE_FINDING_IDS } from '../../src/rules/finding
 import { STATE_RULES } from '../../src/rules/state/index.js';
 import { type Fix, RISK_ORDER, rankFixes } from '../../src/rules/types.js';
 import { healthy } from '../helpers/observations.js';
+import { clientState, combine, serverState } from '../helpers/state.js';
 
 /** Raised by the TLS-posture work (client compatibility profiles), not by a rule here yet. */
 const NOT_YET_IMPLEMENTED: ReadonlySet<string> = new Set(['client-incompatible']);
@@ -174,6 +175,18 @@ describe('state rule catalog', () => {
         `${id}: titles share no word`,
       );
     }
+  });
+
+  it('finds nothing, and judges every rule, on a healthy server and client', () => {
+    const { findings, results } = evaluateRules(STATE_RULES, combine(serverState(), clientState()));
+    assert.deepEqual(
+      findings.map((finding) => finding.id),
+      [],
+    );
+    assert.deepEqual(
+      results.filter((result) => result.outcome.status !== 'pass').map((result) => result.id),
+      [],
+    );
   });
 
   it('docs/findings.md has a machine-state section for every state rule', () => {

@@ -54,10 +54,14 @@ function Test-PortListed {
     $false
 }
 
+# The built-in "Remote Desktop - Shadow (TCP-In)" rule has LocalPort Any but admits RdpSa.exe
+# only, so a rule of the Remote Desktop group counts only for the ports it names.
 function Test-RuleCoversPort {
     param([object]$Rule, [int]$Number)
+    $remoteDesktopGroup = [string]$Rule.Group -eq '@FirewallAPI.dll,-28752'
     foreach ($filter in @(Get-NetFirewallPortFilter -AssociatedNetFirewallRule $Rule)) {
         if (@('TCP', 'Any', '6') -notcontains [string]$filter.Protocol) { continue }
+        if ($remoteDesktopGroup -and @($filter.LocalPort) -contains 'Any') { continue }
         if (Test-PortListed -LocalPort $filter.LocalPort -Number $Number) { return $true }
     }
     $false

@@ -11,14 +11,15 @@ Windows' default ACL of %ProgramData%\Microsoft\Crypto\RSA\MachineKeys (Microsof
 Every process can create its key file there, and each key file carries its own ACL. When an entry
 is missing, a Deny entry is present or the folder inherits its ACL, the script saves the ACLs of
 the folder and its files (icacls /save) and then sets the folder's ACL to that default. It
-renames and deletes no key file. -KeyFile names key files (in the folder) that NETWORK SERVICE,
-the account of Remote Desktop Services, must read: each gets Read for NETWORK SERVICE and Full
-Control for SYSTEM. Supports -WhatIf; prints the icacls command that restores the saved ACLs.
+renames and deletes no key file. The key files of the 'Remote Desktop' certificates (found
+through their private keys), and those -KeyFile names, must be readable by NETWORK SERVICE, the
+account of Remote Desktop Services: where they are not, each gets Read for NETWORK SERVICE and
+Full Control for SYSTEM. Supports -WhatIf; prints the icacls command that restores the saved ACLs.
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
     [string]$Path = "$env:ProgramData\Microsoft\Crypto\RSA\MachineKeys",
-    # File names in the folder, e.g. the listener certificate's key (f686aace6942fb7f7ceb231212eef4a4_...).
+    # More key file names in the folder (the listener's, f686aace6942fb7f7ceb231212eef4a4_..., is found by itself).
     [string[]]$KeyFile = @(),
     [string]$BackupDirectory = "$env:ProgramData\rdp-doctor\backup\$(Get-Date -Format 'yyyyMMdd-HHmmss')"
 )
@@ -33,6 +34,9 @@ $networkService = 'S-1-5-20'
 $readWrite = 0x12019F
 $read = 0x120089
 $fullControl = 0x1F01FF
+# The groups in each account's token: an entry for any of them counts for the account.
+$networkServiceToken = @($networkService, $everyone, 'S-1-5-11', 'S-1-5-32-545')
+$systemToken = @($system, $administrators, $everyone, 'S-1-5-11')
 
 function ConvertTo-Quoted {
     param([string]$Text)
@@ -66,9 +70,10 @@ function Get-AceList {
     }
 }
 
+# Whether one Allow entry for any of the SIDs grants all of Rights.
 function Test-Allowed {
-    param([object[]]$Aces, [string]$Sid, [int64]$Rights)
-    @($Aces | Where-Object { $_.Sid -eq $Sid -and $_.Type -eq 'Allow' -and ($_.Rights -band $Rights) -eq $Rights }).Count -gt 0
+    param([object[]]$Aces, [string[]]$Sid, [int64]$Rights)
+    @($Aces | Where-Object { $Sid -contains $_.Sid -and $_.Type -eq 'Allow' -and ($_.Rights -band $Rights) -eq $Rights }).Count -gt 0
 }
 
 function Invoke-Icacls {
@@ -77,7 +82,38 @@ function Invoke-Icacls {
     if ($LASTEXITCODE -ne 0) { throw "icacls $($Arguments -join ' ') failed (exit $LASTEXITCODE)." }
 }
 
+# The file name of a certificate's key container: CNG keys name it Key.UniqueName, CAPI keys
+# (the self-signed RDP certificate's) CspKeyContainerInfo.UniqueKeyContainerName.
+function Get-KeyContainerName {
+    param([object]$Certificate)
+    $key = $null
+    try {
+        $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
+    }
+    catch {
+        # .NET before 4.6 has no GetRSAPrivateKey; the old PrivateKey property serves CAPI keys.
+        try { $key = $Certificate.PrivateKey } catch { return $null }
+    }
+    if ($null -eq $key) { return $null }
+    try {
+        if ($key.PSObject.Properties['Key'] -and $null -ne $key.Key) { return [string]$key.Key.UniqueName }
+        if ($key.PSObject.Properties['CspKeyContainerInfo']) { return [string]$key.CspKeyContainerInfo.UniqueKeyContainerName }
+    }
+    finally {
+        if ($key -is [System.IDisposable]) { $key.Dispose() }
+    }
+    $null
+}
+
 if (-not (Test-Path -Path $Path)) { throw "$Path does not exist." }
+
+$keyNames = @($KeyFile)
+foreach ($certificate in @(Get-ChildItem -Path 'Cert:\LocalMachine\Remote Desktop' -ErrorAction SilentlyContinue)) {
+    if (-not $certificate.HasPrivateKey) { continue }
+    $name = Get-KeyContainerName $certificate
+    if ($name) { $keyNames += $name }
+    else { Write-Output "The private key of certificate $($certificate.Thumbprint) could not be opened to find its key file: pass its file name with -KeyFile." }
+}
 
 $folderAces = @(Get-AceList -Target $Path)
 $folderProblems = @()
@@ -87,16 +123,16 @@ if (@($folderAces | Where-Object { $_.Type -eq 'Deny' }).Count -gt 0) { $folderP
 if (@($folderAces | Where-Object { $_.Inherited }).Count -gt 0) { $folderProblems += 'the folder inherits entries from its parent' }
 
 $keyProblems = @()
-foreach ($name in $KeyFile) {
+foreach ($name in @($keyNames | Sort-Object -Unique)) {
     $file = "$($Path.TrimEnd('\'))\$name"
     if (-not (Test-Path -Path $file)) {
-        Write-Output "Key file $name is not in $Path`: skipped."
+        Write-Output "Key file $name is not in $Path (a CNG key lives in Crypto\Keys): skipped."
         continue
     }
     $aces = @(Get-AceList -Target $file)
-    $denied = @($aces | Where-Object { $_.Type -eq 'Deny' -and @($networkService, $system) -contains $_.Sid }).Count -gt 0
-    if ($denied -or -not (Test-Allowed $aces $networkService $read) -or -not (Test-Allowed $aces $system $fullControl)) {
-        $keyProblems += [pscustomobject]@{ Name = $name; File = $file; Denied = $denied }
+    $denials = @($aces | Where-Object { $_.Type -eq 'Deny' -and ($networkServiceToken + $systemToken) -contains $_.Sid } | ForEach-Object { $_.Sid } | Sort-Object -Unique)
+    if ($denials.Count -gt 0 -or -not (Test-Allowed $aces $networkServiceToken $read) -or -not (Test-Allowed $aces $systemToken $fullControl)) {
+        $keyProblems += [pscustomobject]@{ Name = $name; File = $file; Denials = $denials }
     }
 }
 
@@ -136,7 +172,7 @@ if ($folderProblems.Count -gt 0 -and $PSCmdlet.ShouldProcess($Path, "Set the ACL
 foreach ($problem in $keyProblems) {
     if (-not $PSCmdlet.ShouldProcess($problem.File, 'Grant NETWORK SERVICE Read and SYSTEM Full Control')) { continue }
     Save-Acls
-    if ($problem.Denied) { Invoke-Icacls @($problem.File, '/remove:d', "*$networkService", "*$system") }
+    if ($problem.Denials.Count -gt 0) { Invoke-Icacls (@($problem.File, '/remove:d') + @($problem.Denials | ForEach-Object { "*$_" })) }
     Invoke-Icacls @($problem.File, '/grant', "*${networkService}:(R)", "*${system}:(F)")
     Write-Output "Key file $($problem.Name): NETWORK SERVICE can read it."
 }

@@ -1,16 +1,17 @@
 <#
 .SYNOPSIS
-Starts Remote Desktop Services (TermService), setting a Disabled start type back to Manual.
+Starts Remote Desktop Services (TermService) and its companions, setting a Disabled start type back to Manual.
 .DESCRIPTION
-Manual is Windows' default start type for TermService (it starts on demand and at boot when
-Remote Desktop is enabled). The script saves the services' status and start type as JSON first,
-then changes only what is off. Supports -WhatIf; prints the commands that put back the old
+TermService takes the connections; Remote Desktop Configuration (SessionEnv) manages its
+certificate and UserMode Port Redirector (UmRdpService) the sessions' device redirection. Manual
+is Windows' default start type for all three. The script saves their status and start type as
+JSON first, then changes only what is off. Supports -WhatIf; prints the commands that put back the old
 start type and status.
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
-    # TermService is what the listener needs; SessionEnv and UmRdpService may be added.
-    [string[]]$Name = @('TermService'),
+    # In start order: UmRdpService depends on TermService.
+    [string[]]$Name = @('TermService', 'SessionEnv', 'UmRdpService'),
     [ValidateSet('Manual', 'Automatic')]
     [string]$StartupType = 'Manual',
     [string]$BackupDirectory = "$env:ProgramData\rdp-doctor\backup\$(Get-Date -Format 'yyyyMMdd-HHmmss')"

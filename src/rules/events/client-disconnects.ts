@@ -101,7 +101,7 @@ export const clientDisconnects: Rule<EventEvidence, EventNeed> = {
       const lines: Evidence[] = [
         {
           label: `${group.host}: reason ${group.reason} (${hex(group.reason)})`,
-          value: `${entry ? `${entry.name}: ${entry.meaning}` : 'not in the disconnect-reason table'}; ${group.events.length} time(s), ${first.time || 'no time'} to ${last.time || 'no time'}`,
+          value: `${entry ? `${entry.name}: ${entry.meaning.replace(/\.$/, '')}` : 'not in the disconnect-reason table'}; ${group.events.length} time(s), ${first.time || 'no time'} to ${last.time || 'no time'}`,
           source: recordSource(last),
         },
       ];

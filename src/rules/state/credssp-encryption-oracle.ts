@@ -50,6 +50,8 @@ export const credsspEncryptionOracle: Rule<StateEvidence, StateNeed> = {
         'not configured behaves as Mitigated since the May 2018 update',
       );
       if (oracle.kind === 'not-covered') return notEvaluated(oracle.reason);
+      // CredSSP\Parameters is itself where the policy writes the value (credssp.json), so a missing
+      // CredentialsDelegation key does not leave the verdict open.
       const name = ORACLE_NAMES[oracle.value] ?? `unknown value ${oracle.value}`;
       const line = { ...oracle.evidence, value: `${oracle.evidence.value} (${name})` };
       if (oracle.value === 2) {

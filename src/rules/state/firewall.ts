@@ -85,5 +85,5 @@ export function isRemoteDesktopRule(rule: CollectedFirewallRule): boolean {
 }
 
 export function ruleName(rule: CollectedFirewallRule): string {
-  return `${rule.displayName || rule.name} (${rule.enabled ? 'enabled' : 'disabled'}, ${rule.action}, TCP ${rule.localPorts.join(',')}, profiles ${rule.profiles.join(',')})`;
+  return `${rule.displayName || rule.name} (${rule.enabled ? 'enabled' : 'disabled'}, ${rule.action}, ${rule.protocol} ${rule.localPorts.join(',')}, profiles ${rule.profiles.join(',')})`;
 }

@@ -57,7 +57,10 @@ export const listenerPortMismatch: Rule<StateEvidence, StateNeed> = {
       if (firewall.kind === 'read') {
         const allows = firewall.value.rules.filter(
           (rule) =>
-            rule.enabled && rule.direction === 'Inbound' && rule.action === 'Allow' && /^(tcp|any|6)$/i.test(rule.protocol),
+            rule.enabled &&
+            rule.direction === 'Inbound' &&
+            rule.action === 'Allow' &&
+            /^(tcp|any|6)$/i.test(rule.protocol),
         );
         const remoteDesktop = allows.filter((rule) => isRemoteDesktopRule(rule) && namesPorts(rule));
         const portAllowed = allows.some((rule) => admitsPort(rule, port.port));

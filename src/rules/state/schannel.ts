@@ -37,8 +37,9 @@ const LEGACY_OFF_BUILD = 26100;
 function onByDefault(version: TlsVersionName, build: number | undefined): boolean {
   if (version === 'TLSv1.3') return build === undefined || build >= TLS13_BUILD;
   if (version === 'TLSv1.2') return build === undefined || build >= TLS12_BUILD;
-  const legacyOn = build !== undefined && build < LEGACY_OFF_BUILD;
-  return version === 'TLSv1.1' ? legacyOn && build >= TLS12_BUILD : legacyOn;
+  // A .reg export (no build) is judged with TLS 1.0/1.1 on: most servers in use predate 26100.
+  const legacyOn = build === undefined || build < LEGACY_OFF_BUILD;
+  return version === 'TLSv1.1' ? legacyOn && (build === undefined || build >= TLS12_BUILD) : legacyOn;
 }
 
 /** Whether the release's Schannel can speak the version at all (TLS 1.3 before 2022/11 cannot, whatever the registry says). */

@@ -4,7 +4,7 @@ import { WINDOWS_SERVER_PROFILES } from '../../data/clients/windows-server.js';
 import type { TlsVersionName } from '../../data/clients/types.js';
 import type { StateEvidence } from '../../evidence/state/types.js';
 import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED } from '../common/client-errors.js';
-import type { Rule, RuleOutcome } from '../types.js';
+import type { Fix, Rule, RuleOutcome } from '../types.js';
 import { found, type Machine, machines, notEvaluated, PASS, perMachine, type StateNeed } from './helpers.js';
 import { type SchannelSide, schannelSide, type VersionState } from './schannel.js';
 
@@ -28,7 +28,11 @@ const VERSION_LABEL: Readonly<Record<TlsVersionName, string>> = {
 const label = (versions: readonly TlsVersionName[]) =>
   versions.length > 0 ? versions.map((version) => VERSION_LABEL[version]).join(', ') : 'none';
 
-const ENABLE_ON_CLIENT = { ...FIX_ENABLE_TLS12, where: 'client' as const };
+const ENABLE_ON_CLIENT: Fix = {
+  ...FIX_ENABLE_TLS12,
+  where: 'client',
+  steps: ['Run it on the machine that runs mstsc, with -Side Client.', ...FIX_ENABLE_TLS12.steps],
+};
 
 function judge(
   machine: Machine,

@@ -109,7 +109,12 @@ function Get-FakeValueType {
 function ConvertTo-FakeStoredValue {
     param([object]$Value, [string]$Type)
     switch ($Type) {
-        'REG_DWORD' { return [long]$Value }
+        # Stored as reg export shows it: unsigned (-1 is 4294967295).
+        'REG_DWORD' {
+            $number = [long]$Value
+            if ($number -lt 0) { $number += 4294967296 }
+            return $number
+        }
         'REG_QWORD' { return [long]$Value }
         'REG_MULTI_SZ' { return , @($Value | ForEach-Object { [string]$_ }) }
         'REG_BINARY' {
@@ -219,7 +224,7 @@ function New-Item {
     param(
         [Parameter(Position = 0)][string[]]$Path,
         [string]$Name,
-        [Alias('Type')][string]$ItemType,
+        [string]$ItemType,
         [object]$Value,
         [switch]$Force
     )
@@ -930,7 +935,8 @@ if (Test-FakeReaderMissing 'Get-ItemProperty') {
             if ($Name -and @($Name | Where-Object { $valueName -ilike $_ }).Count -eq 0) { continue }
             $entry = $values[$valueName]
             $result[$valueName] = switch ([string]$entry.type) {
-                'REG_DWORD' { [int][uint32][long]$entry.value }
+                # The registry provider shows a DWORD as a signed Int32 (0xffffffff is -1).
+                'REG_DWORD' { [System.BitConverter]::ToInt32([System.BitConverter]::GetBytes([uint32][long]$entry.value), 0) }
                 'REG_QWORD' { [long]$entry.value }
                 'REG_MULTI_SZ' { , [string[]]@($entry.value) }
                 'REG_BINARY' { , [byte[]][System.Convert]::FromHexString([string]$entry.value) }

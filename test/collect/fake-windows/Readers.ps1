@@ -183,8 +183,8 @@ function New-FakeRegistryItem {
 
 # --- files, certificates, ACLs -------------------------------------------------------------------
 
-# Get-Item and Get-ChildItem stay plain functions passing $args through: other modules
-# (Compress-Archive's) call them with parameters of their own, and the real cmdlets must answer those.
+# Get-Item and Get-ChildItem stay plain functions passing $args through: other modules call them
+# with parameters of their own (Pester, the Archive module), and the real cmdlets must answer those.
 function Get-FakeCallArguments {
     param([object[]]$Arguments)
     $named = @{ Path = $null; ErrorAction = $null }
@@ -238,31 +238,6 @@ function Get-Item {
         return
     }
     Microsoft.PowerShell.Management\Get-Item @args
-}
-
-# Registry keys, certificate stores and the scenario's Windows paths are answered from the
-# scenario; anything else (a test's temporary files, Compress-Archive's own checks) by the real one.
-function Test-Path {
-    $call = Get-FakeCallArguments $args
-    $target = [string]$call.Path
-    if ($target -match '^(Microsoft\.PowerShell\.Core\\)?Registry::|^HK(LM|CU):') {
-        Add-FakeCall -Command 'Test-Path' -Mutates $false -Arguments @{ LiteralPath = $target }
-        return Test-FakeRegistryKey (ConvertTo-FakeRegistryKey -Path $target)
-    }
-    if ($target -match '^Cert:\\LocalMachine\\([^\\]+)(\\(.+))?$') {
-        Add-FakeCall -Command 'Test-Path' -Mutates $false -Arguments @{ LiteralPath = $target }
-        $store = $Matches[1]
-        $thumbprint = $Matches[3]
-        $inStore = @(Get-FakeList 'certificates' | Where-Object { [string]$_.store -eq $store })
-        if ($thumbprint) { return @($inStore | Where-Object { [string]$_.thumbprint -eq $thumbprint }).Count -gt 0 }
-        return ($inStore.Count -gt 0 -or @('My', 'Root', 'CA', 'Remote Desktop') -contains $store)
-    }
-    if ($target -match '^[A-Za-z]:\\') {
-        Add-FakeCall -Command 'Test-Path' -Mutates $false -Arguments @{ LiteralPath = $target }
-        if ($null -ne (Find-FakeKey (Get-FakeValue $script:Machine 'acls') $target)) { return $true }
-        return @(Get-FakeList 'clientApps' | Where-Object { [string](Get-FakeValue $_ 'path') -eq $target }).Count -gt 0
-    }
-    Microsoft.PowerShell.Management\Test-Path @args
 }
 
 function ConvertTo-FakeTime {

@@ -5,7 +5,7 @@ import { EMPTY_STATE, serverDocument, serverState } from '../../helpers/state.js
 import { stateRuleTester } from '../../helpers/state-rule-tester.js';
 
 const healthy = serverDocument().firewall!;
-const [USER_MODE] = healthy.rules as [CollectedFirewallRule];
+const [SHADOW, USER_MODE] = healthy.rules as [CollectedFirewallRule, CollectedFirewallRule];
 const withRules = (rules: CollectedFirewallRule[], profiles = healthy.profiles) => ({
   firewall: { profiles, rules },
 });
@@ -45,8 +45,8 @@ stateRuleTester(firewallBlocksRdp, {
   ],
   invalid: [
     {
-      name: 'built-in rule disabled (scenario server-firewall-rule-off)',
-      state: serverState(withRules([{ ...USER_MODE, enabled: false }])),
+      name: 'built-in rule disabled; the Shadow rule (LocalPort Any, RdpSa.exe only) admits nothing (scenario server-firewall-rule-off)',
+      state: serverState(withRules([SHADOW, { ...USER_MODE, enabled: false }])),
       findings: [
         {
           severity: 'error',

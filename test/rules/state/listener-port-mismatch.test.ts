@@ -5,7 +5,7 @@ import { EMPTY_STATE, regFile, serverDocument, serverState } from '../../helpers
 import { stateRuleTester } from '../../helpers/state-rule-tester.js';
 
 const healthy = serverDocument();
-const [USER_MODE] = healthy.firewall!.rules as [CollectedFirewallRule];
+const [, USER_MODE] = healthy.firewall!.rules as [CollectedFirewallRule, CollectedFirewallRule];
 const moved = { [KEYS.rdpTcp]: { PortNumber: 3390 } };
 const listeningOn = (port: number) => ({
   listeners: [
