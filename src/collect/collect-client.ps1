@@ -86,6 +86,17 @@ function Invoke-Check {
     }
 }
 
+# A native tool's output lines and exit code. Windows PowerShell 5.1 turns a native command's
+# stderr into terminating errors under $ErrorActionPreference = 'Stop' when it is redirected, so
+# the preference is relaxed for the call (the exit code says whether it worked).
+function Invoke-Native {
+    param([string]$Command, [string[]]$Arguments)
+    $ErrorActionPreference = 'Continue'
+    $global:LASTEXITCODE = 0
+    $lines = @(& $Command @Arguments 2>&1 | ForEach-Object { [string]$_ })
+    [pscustomobject]@{ ExitCode = [int]$global:LASTEXITCODE; Output = $lines; Text = (($lines -join ' ').Trim()) }
+}
+
 function ConvertTo-Hex {
     param([byte[]]$Bytes)
     if ($null -eq $Bytes) { return '' }
@@ -261,11 +272,12 @@ function ConvertTo-CollectedEvent {
 
 # dsregcmd /status prints "Name : Value" lines under boxed section titles; the first of a name wins.
 $dsregStatus = Invoke-Check -Name 'dsregStatus' -Commands @('dsregcmd') -Body {
-    $lines = @(& dsregcmd /status 2>&1 | ForEach-Object { [string]$_ })
-    if ($LASTEXITCODE -ne 0) { throw "dsregcmd /status failed (exit $LASTEXITCODE): $(($lines | Select-Object -First 3) -join ' ')" }
+    $run = Invoke-Native 'dsregcmd' @('/status')
+    if ($run.ExitCode -ne 0) { throw "dsregcmd /status failed (exit $($run.ExitCode)): $(($run.Output | Select-Object -First 3) -join ' ')" }
+    $lines = $run.Output
     $status = [ordered]@{}
     foreach ($line in $lines) {
-        if ($line -match '^\s*([A-Za-z][A-Za-z0-9 ]*?)\s+:\s?(.*)$') {
+        if ($line -match '^\s*([A-Za-z][A-Za-z0-9 \-]*?)\s+:\s?(.*)$') {
             $name = $Matches[1].Trim()
             if (-not $status.Contains($name)) { $status[$name] = $Matches[2].Trim() }
         }
@@ -341,12 +353,12 @@ if ($ExportEvents) {
     $query = "*[System[TimeCreated[timediff(@SystemTime) <= $([int64]$EventDays * 86400000)]]]"
     foreach ($channel in $ExportChannels) {
         $fileName = ($channel -replace '/', '-') + '.evtx'
-        $output = & wevtutil epl $channel (Join-Path $logsFolder $fileName) "/q:$query" /ow:true 2>&1
-        if ($LASTEXITCODE -eq 0) { $exportedLogs += $fileName }
+        $export = Invoke-Native 'wevtutil' @('epl', $channel, (Join-Path $logsFolder $fileName), "/q:$query", '/ow:true')
+        if ($export.ExitCode -eq 0) { $exportedLogs += $fileName }
         else {
             $reason = 'error'
-            if ($LASTEXITCODE -eq 5) { $reason = 'not-elevated' }
-            Add-Skipped "exportedLogs:$channel" $reason "wevtutil epl exit $($LASTEXITCODE): $(($output | Out-String).Trim())"
+            if ($export.ExitCode -eq 5) { $reason = 'not-elevated' }
+            Add-Skipped "exportedLogs:$channel" $reason "wevtutil epl exit $($export.ExitCode): $($export.Text)"
         }
     }
 }

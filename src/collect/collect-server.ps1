@@ -86,6 +86,17 @@ function Invoke-Check {
     }
 }
 
+# A native tool's output lines and exit code. Windows PowerShell 5.1 turns a native command's
+# stderr into terminating errors under $ErrorActionPreference = 'Stop' when it is redirected, so
+# the preference is relaxed for the call (the exit code says whether it worked).
+function Invoke-Native {
+    param([string]$Command, [string[]]$Arguments)
+    $ErrorActionPreference = 'Continue'
+    $global:LASTEXITCODE = 0
+    $lines = @(& $Command @Arguments 2>&1 | ForEach-Object { [string]$_ })
+    [pscustomobject]@{ ExitCode = [int]$global:LASTEXITCODE; Output = $lines; Text = (($lines -join ' ').Trim()) }
+}
+
 function ConvertTo-Hex {
     param([byte[]]$Bytes)
     if ($null -eq $Bytes) { return '' }
@@ -270,13 +281,16 @@ function Get-PrivateKeyState {
     if (-not $Certificate.HasPrivateKey) { $state.readable = $false; return $state }
     if (-not $elevated) { return $state }
     $key = $null
+    # ECDsaCertificateExtensions arrived with .NET 4.6.1; without it an ECDSA key cannot be tested.
+    $ecdsa = 'System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions' -as [type]
     try {
         $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
-        if ($null -eq $key) { $key = [System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($Certificate) }
+        if ($null -eq $key -and $null -ne $ecdsa) { $key = $ecdsa::GetECDsaPrivateKey($Certificate) }
     } catch {
         $state.readable = $false
         return $state
     }
+    if ($null -eq $key -and $null -eq $ecdsa) { return $state }
     $state.readable = $null -ne $key
     if ($null -ne $key) {
         $properties = $key.PSObject.Properties
@@ -475,9 +489,9 @@ $listeners = Invoke-Check -Name 'listeners' -Commands @('Get-NetTCPConnection') 
 $logonRights = Invoke-Check -Name 'logonRights' -Commands @('secedit') -NeedsElevation -Body {
     $exportFile = Join-Path ([System.IO.Path]::GetTempPath()) ("rdp-doctor-rights-{0}.inf" -f [guid]::NewGuid().ToString('N'))
     try {
-        $output = & secedit /export /cfg $exportFile /areas USER_RIGHTS /quiet 2>&1
-        if ($LASTEXITCODE -ne 0 -or -not [System.IO.File]::Exists($exportFile)) {
-            throw "secedit /export failed (exit $LASTEXITCODE): $(($output | Out-String).Trim())"
+        $export = Invoke-Native 'secedit' @('/export', '/cfg', $exportFile, '/areas', 'USER_RIGHTS', '/quiet')
+        if ($export.ExitCode -ne 0 -or -not [System.IO.File]::Exists($exportFile)) {
+            throw "secedit /export failed (exit $($export.ExitCode)): $($export.Text)"
         }
         $text = [System.IO.File]::ReadAllText($exportFile)
     } finally {
@@ -521,7 +535,7 @@ $licensing = Invoke-Check -Name 'licensing' -Commands @('Get-CimInstance', 'Invo
 # No answer from IMDS within 2 s means "not an Azure VM", not a failed check.
 $azure = [ordered]@{ isAzureVm = $false; vmId = $null; location = $null; resourceGroup = $null; vmName = $null }
 try {
-    $metadata = Invoke-RestMethod -Uri 'http://169.254.169.254/metadata/instance?api-version=2021-02-01' -Headers @{ Metadata = 'true' } -TimeoutSec 2 -ErrorAction Stop
+    $metadata = Invoke-RestMethod -Uri 'http://169.254.169.254/metadata/instance?api-version=2021-02-01' -Headers @{ Metadata = 'true' } -TimeoutSec 2 -UseBasicParsing -ErrorAction Stop
     $azure.isAzureVm = $true
     $azure.vmId = [string]$metadata.compute.vmId
     $azure.location = [string]$metadata.compute.location
@@ -617,12 +631,12 @@ if ($ExportEvents) {
     $query = "*[System[TimeCreated[timediff(@SystemTime) <= $([int64]$EventDays * 86400000)]]]"
     foreach ($channel in $ExportChannels) {
         $fileName = ($channel -replace '/', '-') + '.evtx'
-        $output = & wevtutil epl $channel (Join-Path $logsFolder $fileName) "/q:$query" /ow:true 2>&1
-        if ($LASTEXITCODE -eq 0) { $exportedLogs += $fileName }
+        $export = Invoke-Native 'wevtutil' @('epl', $channel, (Join-Path $logsFolder $fileName), "/q:$query", '/ow:true')
+        if ($export.ExitCode -eq 0) { $exportedLogs += $fileName }
         else {
             $reason = 'error'
-            if ($LASTEXITCODE -eq 5) { $reason = 'not-elevated' }
-            Add-Skipped "exportedLogs:$channel" $reason "wevtutil epl exit $($LASTEXITCODE): $(($output | Out-String).Trim())"
+            if ($export.ExitCode -eq 5) { $reason = 'not-elevated' }
+            Add-Skipped "exportedLogs:$channel" $reason "wevtutil epl exit $($export.ExitCode): $($export.Text)"
         }
     }
 }
