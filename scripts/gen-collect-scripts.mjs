@@ -45,7 +45,9 @@ if (process.argv.includes('--check')) {
   let current = '';
   try {
     current = readFileSync(outFile, 'utf8');
-  } catch {}
+  } catch {
+    // No generated file yet: it is out of date.
+  }
   if (current !== wanted) {
     console.error(`${relative(root, outFile)} is out of date: run node scripts/gen-collect-scripts.mjs`);
     process.exit(1);

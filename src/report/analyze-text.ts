@@ -89,8 +89,12 @@ export function renderAnalyzeText(report: AnalyzeReport, colors: Colors): string
     });
     lines.push('');
   }
+  // One line per reason: a client document alone leaves every server rule unevaluated for one cause.
+  const byReason = new Map<string, string[]>();
   for (const skipped of report.notEvaluated)
-    lines.push(colors.dim(`not evaluated: ${skipped.id} (${skipped.reason})`));
+    byReason.set(skipped.reason, [...(byReason.get(skipped.reason) ?? []), skipped.id]);
+  for (const [reason, ids] of byReason)
+    lines.push(colors.dim(`not evaluated (${reason}): ${[...new Set(ids)].join(', ')}`));
   if (report.timeline.length > 0) {
     lines.push('', colors.bold('Connections by client address (furthest stage reached):'));
     for (const entry of report.timeline.slice(0, MAX_TIMELINE_ADDRESSES)) {

@@ -67,7 +67,7 @@ describe('rdp-doctor collect', () => {
 
   it('--json names the file, its hash and the commands', async () => {
     const file = join(dir, 'json.ps1');
-    const run = await runCli(['--json', 'collect', 'client', '--out', file]);
+    const run = await runCli(['collect', 'client', '--json', '--out', file]);
     const document = JSON.parse(run.stdout) as { script: { path: string; sha256: string }; run: unknown[] };
     assert.equal(document.script.path, file);
     assert.match(document.script.sha256, /^[0-9a-f]{64}$/);

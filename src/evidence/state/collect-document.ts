@@ -15,13 +15,7 @@ export type CollectRole = 'server' | 'client';
 
 /** Registry value types as `reg export` and PowerShell's RegistryValueKind name them. */
 export type RegistryValueType =
-  | 'REG_SZ'
-  | 'REG_EXPAND_SZ'
-  | 'REG_MULTI_SZ'
-  | 'REG_DWORD'
-  | 'REG_QWORD'
-  | 'REG_BINARY'
-  | 'REG_NONE';
+  'REG_SZ' | 'REG_EXPAND_SZ' | 'REG_MULTI_SZ' | 'REG_DWORD' | 'REG_QWORD' | 'REG_BINARY' | 'REG_NONE';
 
 export interface CollectedRegistryValue {
   readonly name: string;

@@ -655,7 +655,14 @@ function dsregcmd {
     $text = Get-FakeValue $script:Machine 'dsregcmd'
     if ($null -eq $text) { $global:LASTEXITCODE = 1; 'dsregcmd: this device does not support the operation.'; return }
     $global:LASTEXITCODE = 0
-    ([string]$text) -split "`r?`n"
+    # The status's times move with the scenario's clock like its events ("eventsRelativeTo"), so a
+    # token renewed an hour before the anchor is an hour old whenever the test runs.
+    $shifted = [regex]::Replace([string]$text, '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC', {
+            param($match)
+            $stamp = $match.Value -replace ' UTC$', 'Z' -replace ' ', 'T'
+            (Get-FakeEventTime $stamp).ToUniversalTime().ToString('yyyy-MM-dd HH:mm:ss.fff', [System.Globalization.CultureInfo]::InvariantCulture) + ' UTC'
+        })
+    $shifted -split "`r?`n"
 }
 
 function Get-AppxPackage {
