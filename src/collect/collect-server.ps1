@@ -719,6 +719,8 @@ $summary = [ordered]@{
 }
 if ($zipFile) { $summary.zip = $zipFile }
 $summary.skipped = @($skipped | ForEach-Object { "$($_.check):$($_.reason)" })
+# Filled below, once the room the human-readable parts may need is known.
+$summary.document = ''
 
 $parts = New-Object System.Collections.ArrayList
 [void]$parts.Add(@('rdp', [ordered]@{
@@ -765,14 +767,121 @@ if ($null -ne $events) {
     [void]$parts.Add(@('eventCounts', $counts))
 }
 
-$truncated = @()
-foreach ($part in $parts) {
-    $summary[$part[0]] = $part[1]
-    $line = ConvertTo-Json -InputObject $summary -Depth 6 -Compress
-    if ($utf8.GetByteCount($line) -gt $SummaryLimitBytes) {
-        $summary.Remove($part[0])
-        $truncated += $part[0]
+# --- the embedded document ------------------------------------------------------------------------
+# `document`: base64 of the gzip of the document itself, so `rdp-doctor analyze` can judge Run
+# Command's output alone. Events are left out; while it is still too long, the sections of least
+# value go next, in this order, each named in the embedded document's `skipped`.
+$CompactDrops = @(
+    @('tlsCipherSuites', 'the cipher-suite order policy is in the registry section', {
+            param($Reduced)
+            if ($null -eq $Reduced.tlsCipherSuites) { return $false }
+            $Reduced.tlsCipherSuites = $null
+            $true
+        }),
+    @('listeners', 'who owns the listening port', {
+            param($Reduced)
+            if ($null -eq $Reduced.listeners) { return $false }
+            $Reduced.listeners = $null
+            $true
+        }),
+    @('firewall:disabled-rules', 'disabled rules outside the Remote Desktop group (they have no effect)', {
+            param($Reduced)
+            if ($null -eq $Reduced.firewall) { return $false }
+            $kept = @($Reduced.firewall.rules | Where-Object { $_.enabled -or $_.group -eq '@FirewallAPI.dll,-28752' })
+            if ($kept.Count -eq @($Reduced.firewall.rules).Count) { return $false }
+            $Reduced.firewall = [ordered]@{ profiles = $Reduced.firewall.profiles; rules = $kept }
+            $true
+        }),
+    @('certificates:not-bound', 'certificates the listener does not use', {
+            param($Reduced)
+            if ($null -eq $Reduced.certificates) { return $false }
+            $kept = @($Reduced.certificates | Where-Object { $_.boundToListener })
+            if ($kept.Count -eq @($Reduced.certificates).Count) { return $false }
+            $Reduced.certificates = $kept
+            $true
+        }),
+    @('registry:binary-values', 'REG_BINARY values (no check reads them)', {
+            param($Reduced)
+            $changed = $false
+            $Reduced.registry = @($Reduced.registry | ForEach-Object {
+                    $values = @($_.values | Where-Object { $_.type -ne 'REG_BINARY' })
+                    if ($values.Count -ne @($_.values).Count) { $changed = $true }
+                    [ordered]@{ key = $_.key; exists = $_.exists; values = $values }
+                })
+            $changed
+        }),
+    @('azure', 'whether this is an Azure VM', {
+            param($Reduced)
+            if ($null -eq $Reduced.azure) { return $false }
+            $Reduced.azure = $null
+            $true
+        })
+)
+
+function ConvertTo-GzipBase64 {
+    param([string]$Text)
+    $bytes = $utf8.GetBytes($Text)
+    $buffer = New-Object System.IO.MemoryStream
+    $gzip = New-Object System.IO.Compression.GZipStream($buffer, [System.IO.Compression.CompressionLevel]::Optimal)
+    $gzip.Write($bytes, 0, $bytes.Length)
+    $gzip.Dispose()
+    [System.Convert]::ToBase64String($buffer.ToArray())
+}
+
+# The smallest reduction (fewest drops) that fits $Budget characters; $null when even the last does not.
+function New-CompactDocument {
+    param([int]$Budget)
+    $compactSkipped = New-Object System.Collections.ArrayList
+    foreach ($entry in $skipped) { [void]$compactSkipped.Add($entry) }
+    $reduced = [ordered]@{}
+    foreach ($name in $document.Keys) { $reduced[$name] = $document[$name] }
+    $reduced.compact = $true
+    $reduced.skipped = $compactSkipped
+    $reduced.events = $null
+    $reason = 'left out of the compact output (Run Command returns 4,096 bytes)'
+    [void]$compactSkipped.Add([ordered]@{ check = 'events'; reason = 'not-applicable'; detail = $reason })
+    $step = 0
+    while ($true) {
+        $encoded = ConvertTo-GzipBase64 (ConvertTo-Json -InputObject $reduced -Depth 12 -Compress)
+        if ($encoded.Length -le $Budget) { return $encoded }
+        $dropped = $false
+        while (-not $dropped -and $step -lt $CompactDrops.Count) {
+            $drop = $CompactDrops[$step]
+            $step++
+            if (& $drop[2] $reduced) {
+                [void]$compactSkipped.Add([ordered]@{ check = $drop[0]; reason = 'not-applicable'; detail = "$($drop[1]): $reason" })
+                $dropped = $true
+            }
+        }
+        if (-not $dropped) { return $null }
     }
 }
-if ($truncated.Count -gt 0) { $summary.truncated = $truncated }
+
+# Room for the document: the header with every human-readable part named in `truncated`.
+$partNames = [string[]]@($parts | ForEach-Object { $_[0] })
+$summary.truncated = $partNames
+$budget = $SummaryLimitBytes - $utf8.GetByteCount((ConvertTo-Json -InputObject $summary -Depth 6 -Compress))
+$summary.Remove('truncated')
+$embedded = New-CompactDocument $budget
+if ($null -ne $embedded) { $summary.document = $embedded }
+else {
+    $summary.Remove('document')
+    $summary.documentLeftOut = 'too large for the compact output even reduced: read the file the collector wrote'
+}
+
+# Each part is measured as if every part not yet placed were named in `truncated`, so the final
+# line, with its real (shorter) `truncated`, is never longer.
+$truncated = New-Object System.Collections.ArrayList
+for ($index = 0; $index -lt $parts.Count; $index++) {
+    $part = $parts[$index]
+    $summary[$part[0]] = $part[1]
+    $pending = [string[]](@($truncated) + @($partNames | Select-Object -Skip ($index + 1)))
+    $bytes = $utf8.GetByteCount((ConvertTo-Json -InputObject $summary -Depth 6 -Compress))
+    if ($pending.Count -gt 0) { $bytes += $utf8.GetByteCount(',"truncated":' + (ConvertTo-Json -InputObject $pending -Compress)) }
+    if ($bytes -gt $SummaryLimitBytes) {
+        $summary.Remove($part[0])
+        [void]$truncated.Add($part[0])
+    }
+}
+if ($truncated.Count -gt 0) { $summary.truncated = [string[]]$truncated.ToArray() }
 Write-Output (ConvertTo-Json -InputObject $summary -Depth 6 -Compress)

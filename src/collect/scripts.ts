@@ -41,9 +41,23 @@ function quoted(file: string): string {
   return `'${file.replace(/'/g, "''")}'`;
 }
 
+/**
+ * The script as the Windows side names it: the file is copied there, so only its name is kept
+ * (a path written on a Linux jump host means nothing on the server).
+ */
+function onWindows(file: string): string {
+  const name = file.split(/[\\/]/).pop() || file;
+  return quoted(`.\\${name}`);
+}
+
+/** Bash quoting for the file as given (az runs where rdp-doctor wrote it). */
+function bashQuoted(file: string): string {
+  return `'${file.replace(/'/g, "'\\''")}'`;
+}
+
 /** How to run a collector written to `file`, in each of the places an admin may stand. */
 export function collectorInstructions(role: CollectorRole, file: string): RunInstruction[] {
-  const script = quoted(file.includes('/') || file.includes('\\') ? file : `.\\${file}`);
+  const script = onWindows(file);
   const remoteOut = `C:\\Windows\\Temp\\rdp-doctor-${role}.json`;
   const local: RunInstruction = {
     where:
@@ -60,21 +74,25 @@ export function collectorInstructions(role: CollectorRole, file: string): RunIns
   return [
     local,
     {
+      // Invoke-Command -FilePath passes arguments by position only; the collectors take names.
       where: 'from another Windows machine, over WinRM (PowerShell remoting)',
       shell: 'powershell',
       lines: [
+        `$script = Get-Content -Raw -LiteralPath ${script}`,
         "$session = New-PSSession -ComputerName '<server>'",
-        `Invoke-Command -Session $session -FilePath ${script} -ArgumentList '${remoteOut}'`,
+        `Invoke-Command -Session $session -ScriptBlock { & ([scriptblock]::Create($using:script)) -OutFile '${remoteOut}' }`,
         `Copy-Item -FromSession $session -Path '${remoteOut}' -Destination .`,
         'Remove-PSSession $session',
       ],
     },
     {
       where:
-        'on an Azure VM you cannot reach (Run Command returns only the last 4,096 bytes of output, so the script prints its compact summary; the full JSON stays on the VM)',
+        'on an Azure VM you cannot reach (Run Command returns only the last 4,096 bytes of output: -Compact prints a line that fits and carries the document; the full JSON stays on the VM)',
       shell: 'bash',
       lines: [
-        `az vm run-command invoke --resource-group '<resource-group>' --name '<vm-name>' --command-id RunPowerShellScript --scripts @${file} --output json > run-command.json`,
+        // Run Command hands --parameters over as strings, which a switch cannot take: the script
+        // goes over as a script block with its arguments after it.
+        `az vm run-command invoke --resource-group '<resource-group>' --name '<vm-name>' --command-id RunPowerShellScript --scripts "& { $(cat ${bashQuoted(file)}) } -Compact -OutFile ${remoteOut.replace(/\\/g, '\\\\')}" --output json > run-command.json`,
         'rdp-doctor analyze run-command.json',
       ],
     },
@@ -83,7 +101,7 @@ export function collectorInstructions(role: CollectorRole, file: string): RunIns
 
 /** How to run a fix written to `file`: look first (-WhatIf), then apply, locally or on Azure. */
 export function fixInstructions(file: string, where: 'server' | 'client'): RunInstruction[] {
-  const script = quoted(file.includes('/') || file.includes('\\') ? file : `.\\${file}`);
+  const script = onWindows(file);
   const steps: RunInstruction[] = [
     {
       where: `on the ${where}, in an elevated PowerShell: first see what it would change, then apply`,
@@ -97,10 +115,11 @@ export function fixInstructions(file: string, where: 'server' | 'client'): RunIn
   ];
   if (where === 'server')
     steps.push({
-      where: 'on an Azure VM you cannot reach, through Run Command',
+      where: 'on an Azure VM you cannot reach, through Run Command: first -WhatIf, then for real',
       shell: 'bash',
       lines: [
-        `az vm run-command invoke --resource-group '<resource-group>' --name '<vm-name>' --command-id RunPowerShellScript --scripts @${file}`,
+        `az vm run-command invoke --resource-group '<resource-group>' --name '<vm-name>' --command-id RunPowerShellScript --scripts "& { $(cat ${bashQuoted(file)}) } -WhatIf"`,
+        `az vm run-command invoke --resource-group '<resource-group>' --name '<vm-name>' --command-id RunPowerShellScript --scripts @${bashQuoted(file)}`,
       ],
     });
   return steps;

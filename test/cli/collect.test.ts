@@ -34,8 +34,11 @@ describe('rdp-doctor collect', () => {
     );
     assert.match(run.stdout, /read-only/);
     assert.match(run.stdout, /-ExecutionPolicy Bypass -File/);
-    assert.match(run.stdout, /Invoke-Command -Session \$session -FilePath/);
-    assert.match(run.stdout, /az vm run-command invoke .* --command-id RunPowerShellScript --scripts @/);
+    assert.match(run.stdout, /Invoke-Command -Session \$session -ScriptBlock/);
+    assert.match(
+      run.stdout,
+      /az vm run-command invoke .* --command-id RunPowerShellScript --scripts "& \{ \$\(cat '.*collect-server\.ps1'\) \} -Compact/,
+    );
   });
 
   it("'--out -' prints the script and nothing else", async () => {
@@ -96,6 +99,29 @@ describe('rdp-doctor fix', () => {
   it('refuses an unknown fix with one line, exit 2', async () => {
     const run = await runCli(['fix', 'make-it-work']);
     assert.ok(isOneLineUsageError(run), JSON.stringify(run));
+  });
+});
+
+describe('the Azure Run Command line hands az the script it was written beside', () => {
+  it('bash expands it to the script block and its arguments, quotes and all', () => {
+    const file = join(dir, "o'brien collect.ps1");
+    writeFileSync(file, 'Write-Output \'a "quoted" $value\'\n');
+    const line = collectorInstructions('server', file).find((entry) => entry.shell === 'bash')!.lines[0]!;
+    // A stand-in az that prints each argument it was given, NUL-separated.
+    const run = spawnSync(
+      'bash',
+      ['-c', `az() { printf '%s\\0' "$@"; }\n${line.replace(/ > run-command\.json$/, '')}`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const args = run.stdout.split('\0');
+    const scripts = args[args.indexOf('--scripts') + 1];
+    assert.equal(
+      scripts,
+      '& { Write-Output \'a "quoted" $value\' } -Compact -OutFile C:\\Windows\\Temp\\rdp-doctor-server.json',
+    );
   });
 });
 
