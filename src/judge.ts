@@ -31,10 +31,9 @@ function withEvidence(
     { host: observations.target.host, ...(served ? { servedThumbprint: served } : {}) },
     evidence.identities,
   );
-  const findings =
-    machine.match === 'different'
-      ? corroborate(evaluation.findings, []).concat(corroborate([], evidence.findings))
-      : corroborate(evaluation.findings, evidence.findings);
+  // Another machine's problems are not this host's: listed apart, out of the verdict and exit code.
+  const other = machine.match === 'different';
+  const findings = corroborate(evaluation.findings, other ? [] : evidence.findings);
   return {
     evaluation: { ...evaluation, findings },
     summary: {
@@ -42,6 +41,7 @@ function withEvidence(
       unreadable: evidence.unreadable,
       machine,
       confirmed: findings.filter((finding) => finding.origin === 'both').length,
+      ...(other ? { otherMachineFindings: evidence.findings } : {}),
     },
   };
 }

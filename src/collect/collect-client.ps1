@@ -434,6 +434,8 @@ $summary = [ordered]@{
 }
 if ($zipFile) { $summary.zip = $zipFile }
 $summary.skipped = @($skipped | ForEach-Object { "$($_.check):$($_.reason)" })
+# Filled below, once the room the human-readable parts may need is known.
+$summary.document = ''
 
 $parts = New-Object System.Collections.ArrayList
 [void]$parts.Add(@('credssp', [ordered]@{
@@ -469,14 +471,115 @@ if ($null -ne $events) {
     [void]$parts.Add(@('lastEvents', @($events | Select-Object -First 8 | ForEach-Object { "$($_.time) $($_.eventId) $((@($_.data.Values) | ForEach-Object { [string]$_ }) -join ' ')" })))
 }
 
-$truncated = @()
-foreach ($part in $parts) {
-    $summary[$part[0]] = $part[1]
-    $line = ConvertTo-Json -InputObject $summary -Depth 6 -Compress
-    if ($utf8.GetByteCount($line) -gt $SummaryLimitBytes) {
-        $summary.Remove($part[0])
-        $truncated += $part[0]
+# --- the embedded document ------------------------------------------------------------------------
+# `document`: base64 of the gzip of the document itself, so `rdp-doctor analyze` can judge Run
+# Command's output alone. Events are left out; while it is still too long, the sections of least
+# value go next, in this order, each named in the embedded document's `skipped`.
+$CompactDrops = @(
+    @('clientApps', 'mstsc and Windows App versions', {
+            param($Reduced)
+            if ($null -eq $Reduced.clientApps) { return $false }
+            $Reduced.clientApps = $null
+            $true
+        }),
+    @('dsregStatus:other-fields', 'dsregcmd /status fields other than the join and PRT state', {
+            param($Reduced)
+            if ($null -eq $Reduced.dsregStatus) { return $false }
+            $kept = [ordered]@{}
+            foreach ($name in @($Reduced.dsregStatus.Keys)) {
+                if ($name -match '^(AzureAd|DomainJoined|EnterpriseJoined|WorkplaceJoined|WamDefault|TenantId)') { $kept[$name] = $Reduced.dsregStatus[$name] }
+            }
+            if ($kept.Count -eq $Reduced.dsregStatus.Count) { return $false }
+            $Reduced.dsregStatus = $kept
+            $true
+        }),
+    @('registry:servers', 'the names under Terminal Server Client\Servers (the servers this user connected to)', {
+            param($Reduced)
+            $kept = @($Reduced.registry | Where-Object { $_.key -notlike "$UserClientKey\Servers\*" })
+            if ($kept.Count -eq @($Reduced.registry).Count) { return $false }
+            $Reduced.registry = $kept
+            $true
+        }),
+    @('registry:binary-values', 'REG_BINARY values (no check reads them)', {
+            param($Reduced)
+            $changed = $false
+            $keys = New-Object System.Collections.ArrayList
+            foreach ($record in $Reduced.registry) {
+                $values = @($record.values | Where-Object { $_.type -ne 'REG_BINARY' })
+                if ($values.Count -ne @($record.values).Count) { $changed = $true }
+                [void]$keys.Add([ordered]@{ key = $record.key; exists = $record.exists; values = $values })
+            }
+            $Reduced.registry = $keys
+            $changed
+        })
+)
+
+function ConvertTo-GzipBase64 {
+    param([string]$Text)
+    # GZipStream is in System.dll on .NET Framework, in System.IO.Compression on .NET (PowerShell 7).
+    Add-Type -AssemblyName System.IO.Compression
+    $bytes = $utf8.GetBytes($Text)
+    $buffer = New-Object System.IO.MemoryStream
+    $gzip = New-Object System.IO.Compression.GZipStream($buffer, [System.IO.Compression.CompressionLevel]::Optimal)
+    $gzip.Write($bytes, 0, $bytes.Length)
+    $gzip.Dispose()
+    [System.Convert]::ToBase64String($buffer.ToArray())
+}
+
+# The smallest reduction (fewest drops) that fits $Budget characters; $null when even the last does not.
+function New-CompactDocument {
+    param([int]$Budget)
+    $compactSkipped = New-Object System.Collections.ArrayList
+    foreach ($entry in $skipped) { [void]$compactSkipped.Add($entry) }
+    $reduced = [ordered]@{}
+    foreach ($name in $document.Keys) { $reduced[$name] = $document[$name] }
+    $reduced.compact = $true
+    $reduced.skipped = $compactSkipped
+    $reduced.events = $null
+    $reason = 'left out of the compact output (Run Command returns 4,096 bytes)'
+    [void]$compactSkipped.Add([ordered]@{ check = 'events'; reason = 'not-applicable'; detail = $reason })
+    $step = 0
+    while ($true) {
+        $encoded = ConvertTo-GzipBase64 (ConvertTo-Json -InputObject $reduced -Depth 12 -Compress)
+        if ($encoded.Length -le $Budget) { return $encoded }
+        $dropped = $false
+        while (-not $dropped -and $step -lt $CompactDrops.Count) {
+            $drop = $CompactDrops[$step]
+            $step++
+            if (& $drop[2] $reduced) {
+                [void]$compactSkipped.Add([ordered]@{ check = $drop[0]; reason = 'not-applicable'; detail = "$($drop[1]): $reason" })
+                $dropped = $true
+            }
+        }
+        if (-not $dropped) { return $null }
     }
 }
-if ($truncated.Count -gt 0) { $summary.truncated = $truncated }
+
+# Room for the document: the header with every human-readable part named in `truncated`.
+$partNames = [string[]]@($parts | ForEach-Object { $_[0] })
+$summary.truncated = $partNames
+$budget = $SummaryLimitBytes - $utf8.GetByteCount((ConvertTo-Json -InputObject $summary -Depth 6 -Compress))
+$summary.Remove('truncated')
+$embedded = New-CompactDocument $budget
+if ($null -ne $embedded) { $summary.document = $embedded }
+else {
+    $summary.Remove('document')
+    $summary.documentLeftOut = 'too large for the compact output even reduced: read the file the collector wrote'
+}
+
+# Each part is measured as if every part not yet placed were named in `truncated`, so the final
+# line, with its real (shorter) `truncated`, is never longer.
+$truncated = New-Object System.Collections.ArrayList
+for ($index = 0; $index -lt $parts.Count; $index++) {
+    $part = $parts[$index]
+    $summary[$part[0]] = $part[1]
+    $pending = [string[]](@($truncated) + @($partNames | Select-Object -Skip ($index + 1)))
+    $bytes = $utf8.GetByteCount((ConvertTo-Json -InputObject $summary -Depth 6 -Compress))
+    if ($pending.Count -gt 0) { $bytes += $utf8.GetByteCount(',"truncated":' + (ConvertTo-Json -InputObject $pending -Depth 2 -Compress)) }
+    if ($bytes -gt $SummaryLimitBytes) {
+        $summary.Remove($part[0])
+        [void]$truncated.Add($part[0])
+    }
+}
+if ($truncated.Count -gt 0) { $summary.truncated = [string[]]$truncated.ToArray() }
 Write-Output (ConvertTo-Json -InputObject $summary -Depth 6 -Compress)

@@ -800,14 +800,16 @@ $CompactDrops = @(
             $Reduced.certificates = $kept
             $true
         }),
-    @('registry:binary-values', 'REG_BINARY values (no check reads them)', {
+    @('registry:binary-values', 'REG_BINARY values other than SSLCertificateSHA1Hash (no check reads them)', {
             param($Reduced)
             $changed = $false
-            $Reduced.registry = @($Reduced.registry | ForEach-Object {
-                    $values = @($_.values | Where-Object { $_.type -ne 'REG_BINARY' })
-                    if ($values.Count -ne @($_.values).Count) { $changed = $true }
-                    [ordered]@{ key = $_.key; exists = $_.exists; values = $values }
-                })
+            $keys = New-Object System.Collections.ArrayList
+            foreach ($record in $Reduced.registry) {
+                $values = @($record.values | Where-Object { $_.type -ne 'REG_BINARY' -or $_.name -eq 'SSLCertificateSHA1Hash' })
+                if ($values.Count -ne @($record.values).Count) { $changed = $true }
+                [void]$keys.Add([ordered]@{ key = $record.key; exists = $record.exists; values = $values })
+            }
+            $Reduced.registry = $keys
             $changed
         }),
     @('azure', 'whether this is an Azure VM', {
@@ -815,11 +817,20 @@ $CompactDrops = @(
             if ($null -eq $Reduced.azure) { return $false }
             $Reduced.azure = $null
             $true
+        }),
+    # Whole, not in part: a rule left out could be the one that allows (or blocks) the port.
+    @('firewall', 'the firewall profiles and rules', {
+            param($Reduced)
+            if ($null -eq $Reduced.firewall) { return $false }
+            $Reduced.firewall = $null
+            $true
         })
 )
 
 function ConvertTo-GzipBase64 {
     param([string]$Text)
+    # GZipStream is in System.dll on .NET Framework, in System.IO.Compression on .NET (PowerShell 7).
+    Add-Type -AssemblyName System.IO.Compression
     $bytes = $utf8.GetBytes($Text)
     $buffer = New-Object System.IO.MemoryStream
     $gzip = New-Object System.IO.Compression.GZipStream($buffer, [System.IO.Compression.CompressionLevel]::Optimal)
@@ -877,7 +888,7 @@ for ($index = 0; $index -lt $parts.Count; $index++) {
     $summary[$part[0]] = $part[1]
     $pending = [string[]](@($truncated) + @($partNames | Select-Object -Skip ($index + 1)))
     $bytes = $utf8.GetByteCount((ConvertTo-Json -InputObject $summary -Depth 6 -Compress))
-    if ($pending.Count -gt 0) { $bytes += $utf8.GetByteCount(',"truncated":' + (ConvertTo-Json -InputObject $pending -Compress)) }
+    if ($pending.Count -gt 0) { $bytes += $utf8.GetByteCount(',"truncated":' + (ConvertTo-Json -InputObject $pending -Depth 2 -Compress)) }
     if ($bytes -gt $SummaryLimitBytes) {
         $summary.Remove($part[0])
         [void]$truncated.Add($part[0])

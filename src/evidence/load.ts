@@ -4,7 +4,13 @@ import { readEvtxEvents } from './evtx/parse.js';
 import { RegFormatError, readRegFile } from './reg.js';
 import { COLLECT_SCHEMA } from './state/collect-document.js';
 import { type LoadedStateSource, stateFromCollect, stateFromReg } from './state/load-state.js';
-import { CollectFormatError, collectDocumentFrom, jsonSchemaOf } from './state/read-collect.js';
+import {
+  CollectFormatError,
+  type CollectReadResult,
+  collectDocumentFrom,
+  jsonSchemaOf,
+} from './state/read-collect.js';
+import { readCollectorOutputText, readCompactOutput } from './state/read-run-command.js';
 import { decodeText, ExportFormatError } from './text-export.js';
 import type { EventRecord, EvidenceFileSummary, EvidenceKind } from './types.js';
 import { ZipSafetyError } from './zip.js';
@@ -40,9 +46,13 @@ export class EvidenceFileError extends Error {
   }
 }
 
-/** The kind a file's name says; a .json file is sniffed later (Get-WinEvent export or collector document). */
+/**
+ * The kind a file's name says; a .json file is sniffed later (Get-WinEvent export, collector
+ * document, or its -Compact output / Run Command's answer). .txt and .log: the collector's output.
+ */
 export function kindFromName(path: string): EvidenceKind | undefined {
   const lower = path.toLowerCase();
+  if (lower.endsWith('.txt') || lower.endsWith('.log')) return 'collect';
   if (lower.endsWith('.evtx')) return 'evtx';
   if (lower.endsWith('.xml')) return 'xml-export';
   if (lower.endsWith('.json')) return 'json-export';
@@ -51,42 +61,41 @@ export function kindFromName(path: string): EvidenceKind | undefined {
   return undefined;
 }
 
-const COLLECT_SUMMARY_SCHEMA = 'rdp-doctor/collect-summary';
+function loadedCollect(path: string, read: CollectReadResult): LoadedEvidence {
+  return {
+    files: [
+      {
+        path,
+        kind: 'collect',
+        records: read.events.length,
+        damaged: read.damage.length > 0,
+        damage: read.damage,
+      },
+    ],
+    events: read.events,
+    state: stateFromCollect(path, read),
+  };
+}
 
-/** A .json file: a collector document (its `schema` says so) or a Get-WinEvent export. */
+/** A .json file: a collector document (its `schema` says so), its compact output, or a Get-WinEvent export. */
 async function loadJson(path: string, text: string): Promise<LoadedEvidence> {
   const body = text.replace(/^\uFEFF/, '');
+  let parsed: unknown;
   // Only an object can be a collector document; an array is an export of several events.
   if (body.trimStart().startsWith('{')) {
-    let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
       // Malformed: the export parser below says so in its own words.
       parsed = undefined;
     }
+  }
+  // -Compact output: the summary line, the collector's stdout around it, or Run Command's answer.
+  const compact = readCompactOutput(parsed, body, path);
+  if (compact) return loadedCollect(path, compact);
+  if (parsed !== undefined) {
     const schema = jsonSchemaOf(parsed);
-    if (schema === COLLECT_SCHEMA) {
-      const read = collectDocumentFrom(parsed, path);
-      return {
-        files: [
-          {
-            path,
-            kind: 'collect',
-            records: read.events.length,
-            damaged: read.damage.length > 0,
-            damage: read.damage,
-          },
-        ],
-        events: read.events,
-        state: stateFromCollect(path, read),
-      };
-    }
-    if (schema === COLLECT_SUMMARY_SCHEMA)
-      throw new CollectFormatError(
-        'not-collect',
-        'a collector summary (-Compact output): give the full document the collector wrote (-OutFile)',
-      );
+    if (schema === COLLECT_SCHEMA) return loadedCollect(path, collectDocumentFrom(parsed, path));
     if (schema?.startsWith('rdp-doctor/'))
       throw new CollectFormatError(
         'not-collect',
@@ -124,6 +133,7 @@ async function loadByKind(path: string, kind: EvidenceKind): Promise<LoadedEvide
   if (kind === 'collect-zip') return (await import('./collect-bundle.js')).readCollectBundle(path);
   const text = decodeText(await readFile(path));
   if (kind === 'json-export') return loadJson(path, text);
+  if (kind === 'collect') return loadedCollect(path, readCollectorOutputText(text, path));
   const events = (await import('./xml-export.js')).parseXmlExport(text);
   return { files: [{ path, kind, records: events.length, damaged: false, damage: [] }], events };
 }
@@ -135,7 +145,7 @@ export async function loadEvidence(path: string): Promise<LoadedEvidence> {
     throw new EvidenceFileError(
       path,
       'unknown-kind',
-      'unknown file type: expected .evtx, .xml, .json, .reg or .zip (a collector bundle)',
+      "unknown file type: expected .evtx, .xml, .json, .reg, .zip (a collector bundle) or .txt (the collector's -Compact output)",
     );
   try {
     return await loadByKind(path, kind);

@@ -1,4 +1,5 @@
 import type { Colors } from '../cli/io.js';
+import { shippedFixLine, shippedFixName } from './shipped-fix.js';
 import type { AnalyzeReport } from '../analysis.js';
 import type { StateSourceSummary } from '../evidence/state/load-state.js';
 import type { EvidenceFileSummary } from '../evidence/types.js';
@@ -41,6 +42,12 @@ function sourceLines(source: StateSourceSummary, colors: Colors): string[] {
   const lines = [
     `  ${source.path}: ${KIND_NAMES[source.kind]}, ${source.role}${machine}, ${source.keys} registry key(s)`,
   ];
+  if (source.compact)
+    lines.push(
+      colors.dim(
+        "    from the collector's -Compact output (Run Command): its events were left out, so no event rule judged them",
+      ),
+    );
   for (const skipped of source.skipped ?? [])
     lines.push(
       colors.dim(`    skipped by the collector: ${skipped.check} (${skipped.reason}: ${skipped.detail})`),
@@ -86,6 +93,12 @@ export function renderAnalyzeText(report: AnalyzeReport, colors: Colors): string
       lines.push(
         `  fix ${index + 1} (${fix.risk} risk, ${fix.where}): ${fix.title}${fix.weakensSecurity ? colors.red(` - weakens security: ${fix.weakensSecurity}`) : ''}`,
       );
+      if (fix.script?.asset) {
+        const name = fix.script.asset.replace(/^fixes\//, '').replace(/\.ps1$/, '');
+        lines.push(
+          colors.dim(`      script: rdp-doctor fix ${name} (writes ${name}.ps1; run it with -WhatIf first)`),
+        );
+      }
     });
     lines.push('');
   }

@@ -62,6 +62,8 @@ export interface DiagnoseEvidenceSummary {
   readonly machine: EvidenceMachine;
   /** Probe findings an evidence finding explains (merged into one finding each). */
   readonly confirmed: number;
+  /** When the evidence is shown to be from another machine: its findings, kept out of `findings`. */
+  readonly otherMachineFindings?: readonly Finding[];
 }
 
 export function stageAttempts(observations: ProbeObservations): Attempt<unknown>[] {

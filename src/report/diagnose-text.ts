@@ -2,6 +2,7 @@ import type { Colors } from '../cli/io.js';
 import { formatHostPort } from '../probe/host-port.js';
 import type { CorroboratedFinding } from '../rules/corroboration.js';
 import type { Finding, Fix } from '../rules/types.js';
+import { shippedFixLine, shippedFixName } from './shipped-fix.js';
 import type { DiagnoseDocument, StageReport } from './diagnose-json.js';
 
 export interface TextOptions {
@@ -53,18 +54,13 @@ export function renderFix(fix: Fix, colors: Colors, withScript: boolean, indent 
   ];
   if (fix.weakensSecurity)
     lines.push(`${indent}  ${colors.yellow(`weakens security: ${fix.weakensSecurity}`)}`);
-  if (withScript) {
-    for (const step of fix.steps) lines.push(`${indent}  - ${step}`);
-    if (fix.script?.asset) {
-      // A shipped script is long and has its own -WhatIf, backup and undo: hand over the file.
-      const name = fix.script.asset.replace(/^fixes\//, '').replace(/\.ps1$/, '');
-      lines.push(
-        `${indent}  ${colors.dim('script:')} rdp-doctor fix ${name}  ${colors.dim(`(writes ${name}.ps1; run it with -WhatIf first)`)}`,
-      );
-    } else if (fix.script) {
-      lines.push(`${indent}  ${colors.dim(`${fix.script.language}:`)}`);
-      for (const line of fix.script.code.split('\n')) lines.push(`${indent}    ${line}`);
-    }
+  if (withScript) for (const step of fix.steps) lines.push(`${indent}  - ${step}`);
+  const shipped = shippedFixName(fix);
+  if (shipped) {
+    lines.push(`${indent}  ${colors.dim('script:')} ${shippedFixLine(shipped)}`);
+  } else if (withScript && fix.script) {
+    lines.push(`${indent}  ${colors.dim(`${fix.script.language}:`)}`);
+    for (const line of fix.script.code.split('\n')) lines.push(`${indent}    ${line}`);
   }
   return lines;
 }
@@ -214,6 +210,8 @@ function renderEvidence(document: DiagnoseDocument, colors: TextOptions['colors'
         ? colors.red('another machine: not joined with the probe')
         : colors.yellow('machine not confirmed');
   lines.push(`  ${mark}: ${evidence.machine.detail}`);
+  for (const finding of evidence.otherMachineFindings ?? [])
+    lines.push(`  ${colors.dim(`from that machine: ${finding.severity} ${finding.title} [${finding.id}]`)}`);
   if (evidence.confirmed > 0)
     lines.push(
       `  ${evidence.confirmed} probe finding${evidence.confirmed > 1 ? 's' : ''} confirmed and explained by the evidence`,

@@ -83,7 +83,7 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
     const where = step ? ` at the ${step} step` : '';
     const confirmation = (top as CorroboratedFinding).confirmation;
     const confirmed = confirmation
-      ? ` (confirmed from inside: ${[...new Set(confirmation.causes.flatMap((cause) => cause.sources))].join(', ')})`
+      ? ` (confirmed from inside: ${confirmation.causes.map((cause) => cause.id).join(', ')})`
       : '';
     return `${code ? `Connections fail${where} with ${code}` : `Connections fail${where}`}: ${lowerFirst(top.title)}${confirmed}${more}.`;
   }

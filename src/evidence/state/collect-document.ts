@@ -235,4 +235,9 @@ export interface CollectDocument {
   readonly eventDays?: number;
   /** With -ExportEvents: the .evtx files written beside the document into the zip. */
   readonly exportedLogs?: readonly string[];
+  /**
+   * true: the reduced copy the -Compact summary embeds (Run Command returns 4,096 bytes): events
+   * are null and every section left out is named in `skipped` (reason 'not-applicable').
+   */
+  readonly compact?: true;
 }

@@ -23,6 +23,8 @@ export interface StateSourceSummary extends StateSource {
   readonly skipped?: readonly SkippedCheck[];
   /** Server collector documents: thumbprints of the certificates bound to the listener (ties evidence to a probe). */
   readonly listenerThumbprints?: readonly string[];
+  /** The document came embedded in -Compact output (Run Command): events and what `skipped` names left out. */
+  readonly compact?: true;
 }
 
 const below = (key: string, ancestor: string) => key.toLowerCase().startsWith(`${ancestor.toLowerCase()}\\`);
@@ -102,6 +104,7 @@ export function summariseStateSource(loaded: LoadedStateSource): StateSourceSumm
           listenerThumbprints: (document.certificates ?? [])
             .filter((certificate) => certificate.boundToListener)
             .map((certificate) => certificate.thumbprint),
+          ...(document.compact ? { compact: true as const } : {}),
         }
       : {}),
   };

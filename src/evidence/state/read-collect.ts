@@ -313,6 +313,7 @@ const SECTIONS: { readonly [K in Section]-?: Decoder<NonNullable<CollectDocument
   ),
   eventDays: number,
   exportedLogs: strings,
+  compact: (value, at) => (value === true ? true : fail(at, 'true', value)),
 };
 
 const collectorInfo = object<CollectDocument['collector']>({
