@@ -93,12 +93,8 @@ export function renderAnalyzeText(report: AnalyzeReport, colors: Colors): string
       lines.push(
         `  fix ${index + 1} (${fix.risk} risk, ${fix.where}): ${fix.title}${fix.weakensSecurity ? colors.red(` - weakens security: ${fix.weakensSecurity}`) : ''}`,
       );
-      if (fix.script?.asset) {
-        const name = fix.script.asset.replace(/^fixes\//, '').replace(/\.ps1$/, '');
-        lines.push(
-          colors.dim(`      script: rdp-doctor fix ${name} (writes ${name}.ps1; run it with -WhatIf first)`),
-        );
-      }
+      const shipped = shippedFixName(fix);
+      if (shipped) lines.push(colors.dim(`      script: ${shippedFixLine(shipped)}`));
     });
     lines.push('');
   }
