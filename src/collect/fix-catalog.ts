@@ -170,7 +170,30 @@ export const SCRIPTED_FIXES: readonly Fix[] = [
   FIX_REFRESH_CLOUD_SIGN_IN,
 ];
 
-/** The Azure Run Command form of a shipped server fix. */
+/**
+ * The Azure Run Command form of a shipped server fix: write the script, look with -WhatIf, apply.
+ * Run Command hands --parameters over as strings, which -WhatIf (a switch) cannot take, so the
+ * look goes over as a script block with the switch after it.
+ */
 export function onAzure(fix: Fix): Fix {
-  return azureVariant(fix);
+  const asset = fix.script?.asset;
+  if (!asset) return azureVariant(fix);
+  const name = asset.replace(/^fixes\//, '').replace(/\.ps1$/, '');
+  const invoke =
+    'az vm run-command invoke --resource-group "$RG" --name "$VM" --command-id RunPowerShellScript --scripts';
+  return {
+    ...azureVariant(fix),
+    script: {
+      language: 'bash',
+      code: [
+        "RG='<resource-group>'",
+        "VM='<vm-name>'",
+        `rdp-doctor fix ${name} --out ${name}.ps1 --force`,
+        `${invoke} "& { $(cat ${name}.ps1) } -WhatIf"`,
+        // Nothing changes until the admin has read what -WhatIf said it would do.
+        'read -r -p "Apply it? [y/N] " answer',
+        `if [ "$answer" = y ]; then ${invoke} @${name}.ps1; fi`,
+      ].join('\n'),
+    },
+  };
 }

@@ -7,7 +7,7 @@
  * Azure Run Command form of each server fix is valid bash.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -501,12 +501,47 @@ describe('shipped fix scripts on a fake Windows machine', { skip }, () => {
       }
 
       if (fix.where === 'server') {
-        test('its Azure Run Command form is valid bash and carries the script', () => {
+        test('its Azure Run Command form writes the script, looks with -WhatIf, applies only on yes', () => {
           const azure = onAzure(fix);
           assert.equal(azure.script?.language, 'bash');
-          assert.ok(azure.script.code.includes(fix.script!.code));
-          const run = spawnSync('bash', ['-n'], { input: azure.script.code, encoding: 'utf8' });
-          assert.equal(run.status, 0, run.stderr);
+          assert.equal(spawnSync('bash', ['-n'], { input: azure.script.code, encoding: 'utf8' }).status, 0);
+          const name = fix.script!.asset!.replace(/^fixes\//, '').replace(/\.ps1$/, '');
+          const dir = mkdtempSync(join(tmpdir(), 'rdp-doctor-azure-fix-'));
+          try {
+            const source = join(dir, 'source.ps1');
+            writeFileSync(source, fix.script!.code);
+            // Stand-ins: rdp-doctor writes the shipped script; az records what it was handed.
+            const stubs = [
+              `rdp-doctor() { cp ${JSON.stringify(source)} "$4"; }`,
+              'calls=0',
+              'az() { calls=$((calls + 1)); printf "%s\\0" "$@" > "az.$calls"; }',
+            ].join('\n');
+            for (const answer of ['n', 'y']) {
+              for (const call of ['az.1', 'az.2']) rmSync(join(dir, call), { force: true });
+              const shell: SpawnSyncReturns<string> = spawnSync(
+                'bash',
+                ['-c', `${stubs}\n${azure.script!.code}`],
+                {
+                  cwd: dir,
+                  input: `${answer}\n`,
+                  encoding: 'utf8',
+                },
+              );
+              assert.equal(shell.status, 0, shell.stderr);
+              const calls = ['az.1', 'az.2']
+                .filter((call) => existsSync(join(dir, call)))
+                .map((call) => readFileSync(join(dir, call), 'utf8'));
+              const scriptsOf = (call: string) => {
+                const args = call.split('\0');
+                return args[args.indexOf('--scripts') + 1];
+              };
+              assert.equal(scriptsOf(calls[0]!), `& { ${fix.script!.code.replace(/\n+$/, '')} } -WhatIf`);
+              assert.equal(calls.length, answer === 'y' ? 2 : 1);
+              if (answer === 'y') assert.equal(scriptsOf(calls[1]!), `@${name}.ps1`);
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
         });
       }
     });
