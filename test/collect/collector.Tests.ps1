@@ -2,7 +2,11 @@
 # command at a time on top of the fake machine (run by test/collect/collector.test.ts).
 BeforeAll {
     $script:Root = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
-    $script:Collector = Join-Path $script:Root 'src/collect/collect-server.ps1'
+    # The shipped text (includes expanded), written by collector.test.ts.
+    $script:Collector = $env:RDP_DOCTOR_SHIPPED_COLLECTOR
+    if (-not $script:Collector -or -not (Test-Path -LiteralPath $script:Collector)) {
+        throw 'RDP_DOCTOR_SHIPPED_COLLECTOR must name the shipped collect-server.ps1 (collector.test.ts sets it)'
+    }
     $script:Healthy = Join-Path $script:Root 'test/fixtures/collect/scenarios/server-healthy.json'
     Import-Module (Join-Path $PSScriptRoot 'fake-windows/FakeWindows.psm1') -Force
     $env:ProgramData = 'C:\ProgramData'

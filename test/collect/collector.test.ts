@@ -21,15 +21,17 @@ import type {
   CollectedCertificate,
   CollectedRegistryKey,
 } from '../../src/evidence/state/collect-document.js';
+import { COLLECT_SCRIPTS } from '../../src/collect/scripts.generated.js';
 import { readCollectDocument } from '../../src/evidence/state/read-collect.js';
 import { extractZip } from '../../src/evidence/zip.js';
 import { findPwsh, missingPowerShell, PESTER_MANIFEST } from '../helpers/powershell.js';
+import { shippedScriptFile } from '../helpers/shipped-scripts.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const runner = join(import.meta.dirname, 'run-with-fake-machine.ps1');
 const scenarioDir = join(root, 'test', 'fixtures', 'collect', 'scenarios');
 const collectorOf = (scenario: string) =>
-  join(root, 'src', 'collect', scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
+  shippedScriptFile(scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
 const pwsh = findPwsh();
 const skip = missingPowerShell(pwsh);
 const run = promisify(execFile);
@@ -592,9 +594,9 @@ describe('collectors on the fake Windows scenarios', { skip }, () => {
     assert.equal((JSON.parse(readFileSync(outFile, 'utf8')) as CollectDocument).eventDays, 2);
   });
 
-  test('each collector has the one version line the CLI stamps, and StrictMode at the top', () => {
+  test('each shipped collector has the one version line the CLI stamps, and StrictMode at the top', () => {
     for (const name of ['collect-server.ps1', 'collect-client.ps1']) {
-      const text = readFileSync(join(root, 'src', 'collect', name), 'utf8');
+      const text = COLLECT_SCRIPTS[name]!;
       assert.equal(text.match(/^\$CollectorVersion = 'dev'$/gm)?.length, 1, name);
       assert.match(
         text,
@@ -617,7 +619,12 @@ describe('collectors on the fake Windows scenarios', { skip }, () => {
         PESTER_MANIFEST,
         join(import.meta.dirname, 'collector.Tests.ps1'),
       ],
-      { encoding: 'utf8', timeout: 300_000 },
+      {
+        encoding: 'utf8',
+        timeout: 300_000,
+        // The suite runs the collector users get, not the src file with its #include line.
+        env: { ...process.env, RDP_DOCTOR_SHIPPED_COLLECTOR: shippedScriptFile('collect-server.ps1') },
+      },
     );
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
     const counts = JSON.parse(result.stdout.trim()) as {

@@ -18,13 +18,14 @@ import { analyzeFiles } from '../../src/analysis.js';
 import type { CollectDocument } from '../../src/evidence/state/collect-document.js';
 import { STATE_RULES } from '../../src/rules/state/index.js';
 import { findPwsh, missingPowerShell } from '../helpers/powershell.js';
+import { shippedScriptFile } from '../helpers/shipped-scripts.js';
 import { runCli } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const runner = join(import.meta.dirname, 'run-with-fake-machine.ps1');
 const scenarioDir = join(root, 'test', 'fixtures', 'collect', 'scenarios');
 const collectorOf = (scenario: string) =>
-  join(root, 'src', 'collect', scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
+  shippedScriptFile(scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
 const pwsh = findPwsh();
 const skip = missingPowerShell(pwsh);
 const run = promisify(execFile);

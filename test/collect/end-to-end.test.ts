@@ -18,6 +18,7 @@ import { buildStateEvidence } from '../../src/evidence/state/load-state.js';
 import { evaluateRules } from '../../src/rules/engine.js';
 import { STATE_RULES } from '../../src/rules/state/index.js';
 import { findPwsh, missingPowerShell } from '../helpers/powershell.js';
+import { shippedScriptFile } from '../helpers/shipped-scripts.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const collectRunner = join(import.meta.dirname, 'run-with-fake-machine.ps1');
@@ -109,7 +110,7 @@ const work = mkdtempSync(join(tmpdir(), 'rdp-doctor-e2e-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const collectorOf = (scenario: string) =>
-  join(root, 'src', 'collect', scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
+  shippedScriptFile(scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
 
 /** Collects every (name, scenario file) in one pwsh; returns the document paths by name. */
 async function collect(machines: readonly (readonly [string, string])[]): Promise<Map<string, string>> {

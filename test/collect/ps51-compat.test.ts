@@ -1,7 +1,8 @@
 /**
  * What rdp-doctor hands over in PowerShell must run on Windows PowerShell 5.1 (Server 2012 R2 and
- * later) as well as PowerShell 7. PowerShell's own parser reads every shipped script
- * (src/collect/**\/*.ps1) and every PowerShell fix the rules carry; a walk over each syntax tree
+ * later) as well as PowerShell 7. PowerShell's own parser reads every shipped script (the
+ * embedded COLLECT_SCRIPTS: src/collect/**\/*.ps1 with their #include lines expanded), the
+ * common/ helpers and every PowerShell fix the rules carry; a walk over each syntax tree
  * (test/collect/find-ps7-only.ps1) refuses what 5.1 lacks, and every shipped script must hold a
  * top-level `Set-StrictMode -Version Latest` statement. A table of small bad scripts proves each
  * refusal can fire.
@@ -12,6 +13,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { SCRIPTED_FIXES } from '../../src/collect/fix-catalog.js';
+import { COLLECT_SCRIPTS } from '../../src/collect/scripts.generated.js';
 import { CAUSE_LIST } from '../../src/explain/causes.js';
 import { DIAGNOSE_RULES } from '../../src/rules/diagnose/index.js';
 import { evaluateRules } from '../../src/rules/engine.js';
@@ -91,11 +93,20 @@ function ruleFixes(): Fix[] {
 }
 
 describe('PowerShell handed over runs on Windows PowerShell 5.1', { skip }, () => {
-  test('every shipped script (src/collect/**/*.ps1): nothing 5.1 lacks, Set-StrictMode -Version Latest at the top', () => {
-    const files = ps1Files(collectDir);
-    assert.ok(files.length >= 15, `only ${files.length} scripts found`);
-    const scripts = files.map((path) => ({ name: relative(root, path), path }));
+  test('every shipped script (COLLECT_SCRIPTS, includes expanded): nothing 5.1 lacks, Set-StrictMode -Version Latest at the top', () => {
+    const scripts = Object.entries(COLLECT_SCRIPTS).map(([name, text]) => ({ name, text }));
+    assert.ok(scripts.length >= 15, `only ${scripts.length} scripts found`);
     assert.deepEqual(shown(check(scripts, true)), []);
+  });
+
+  test('every file under src/collect/ (the common/ helpers too): nothing 5.1 lacks', () => {
+    const files = ps1Files(collectDir);
+    assert.ok(
+      files.some((path) => relative(collectDir, path).startsWith('common')),
+      'no common/ helpers found',
+    );
+    const scripts = files.map((path) => ({ name: relative(root, path), path }));
+    assert.deepEqual(shown(check(scripts, false)), []);
   });
 
   test('every PowerShell fix script the rules and causes carry: nothing 5.1 lacks', () => {

@@ -15,6 +15,7 @@ import type { DiagnoseDocument } from '../../src/report/diagnose-json.js';
 import type { CorroboratedFinding } from '../../src/rules/corroboration.js';
 import { isOneLineUsageError, runCli } from '../helpers/cli.js';
 import { findPwsh, missingPowerShell } from '../helpers/powershell.js';
+import { shippedScriptFile } from '../helpers/shipped-scripts.js';
 import { addressAllocator, type RunningServer, serverTracker, startLab } from '../testbed/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -31,7 +32,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 async function collectServers(names: readonly string[]): Promise<Map<string, string>> {
   const items = names.map((name) => ({
     scenario: join(scenarioDir, `${name}.json`),
-    script: join(root, 'src', 'collect', 'collect-server.ps1'),
+    script: shippedScriptFile('collect-server.ps1'),
     callsFile: join(work, `${name}.calls.json`),
     outputFile: join(work, `${name}.stdout.txt`),
     arguments: ['-OutFile', join(work, `${name}.json`)],

@@ -20,25 +20,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Save-JsonBackup {
-    param([string]$File, [object]$Data)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $json = ConvertTo-Json -InputObject $Data -Depth 5
-    [System.IO.File]::WriteAllText($File, $json, (New-Object System.Text.UTF8Encoding($false)))
-}
+#include common/fix-helpers.ps1
 
 # LocalPort entries are 'Any', a number or a range ('5000-5010').
 function Test-PortListed {

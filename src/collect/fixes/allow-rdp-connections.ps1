@@ -15,26 +15,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Export-RegistryKey {
-    param([string]$Path, [string]$File)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $native = $Path -replace '^HKLM:\\', 'HKLM\'
-    & reg export $native $File /y | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "reg export $native failed (exit $LASTEXITCODE): nothing was changed." }
-}
+#include common/fix-helpers.ps1
 
 $policyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
 $localKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server'
@@ -60,7 +41,6 @@ if ($null -ne $current -and [int64]$current -eq 0) {
 if ($PSCmdlet.ShouldProcess("$localKey fDenyTSConnections", 'Set to 0 (allow Remote Desktop connections)')) {
     $backupFile = Join-Path $BackupDirectory 'terminal-server.reg'
     Export-RegistryKey -Path $localKey -File $backupFile
-    Write-Output "Backed up $localKey to $backupFile"
     New-ItemProperty -Path $localKey -Name 'fDenyTSConnections' -Value 0 -PropertyType DWord -Force | Out-Null
     Write-Output 'Remote Desktop connections allowed: fDenyTSConnections=0 (takes effect at once).'
     Write-Output "Undo: reg import $(ConvertTo-Quoted $backupFile)"

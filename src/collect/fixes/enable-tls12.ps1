@@ -18,26 +18,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Export-RegistryKey {
-    param([string]$Path, [string]$File)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $native = $Path -replace '^HKLM:\\', 'HKLM\'
-    & reg export $native $File /y | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "reg export $native failed (exit $LASTEXITCODE): nothing was changed." }
-}
+#include common/fix-helpers.ps1
 
 $protocolKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2'
 $sides = @('Server', 'Client')
@@ -69,7 +50,6 @@ foreach ($entry in $offSides) {
     if (-not $PSCmdlet.ShouldProcess($entry.Key, 'Set Enabled=1 and DisabledByDefault=0')) { continue }
     if ($undo.Count -eq 0) {
         Export-RegistryKey -Path $protocolKey -File $backupFile
-        Write-Output "Backed up $protocolKey to $backupFile"
         $undo += "reg import $(ConvertTo-Quoted $backupFile)"
     }
     New-ItemProperty -Path $entry.Key -Name 'Enabled' -Value 1 -PropertyType DWord -Force | Out-Null

@@ -22,10 +22,7 @@ $ErrorActionPreference = 'Stop'
 $right = 'SeRemoteInteractiveLogonRight'
 $denyRight = 'SeDenyRemoteInteractiveLogonRight'
 
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
+#include common/fix-helpers.ps1
 
 function Invoke-Secedit {
     param([string[]]$Arguments)

@@ -18,26 +18,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Export-RegistryKey {
-    param([string]$Path, [string]$File)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $native = $Path -replace '^HKLM:\\', 'HKLM\'
-    & reg export $native $File /y | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "reg export $native failed (exit $LASTEXITCODE): nothing was changed." }
-}
+#include common/fix-helpers.ps1
 
 $key = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server'
 Write-Output 'Note: a flood of connection attempts (password guessing from the Internet) is the usual reason this limit is reached. Restrict who can reach the RDP port first (firewall source addresses, VPN, Azure Bastion or just-in-time access).'
@@ -55,7 +36,6 @@ if ([int64]$current -ge $Value) {
 if ($PSCmdlet.ShouldProcess("$key MaxOutstandingConnections", "Raise from $current to $Value")) {
     $backupFile = Join-Path $BackupDirectory 'terminal-server.reg'
     Export-RegistryKey -Path $key -File $backupFile
-    Write-Output "Backed up $key to $backupFile"
     New-ItemProperty -Path $key -Name 'MaxOutstandingConnections' -Value $Value -PropertyType DWord -Force | Out-Null
     Write-Output "MaxOutstandingConnections raised from $current to $Value. It applies when Remote Desktop Services (TermService) next starts: restart it when no one is connected, or reboot."
     Write-Output "Undo: reg import $(ConvertTo-Quoted $backupFile)"

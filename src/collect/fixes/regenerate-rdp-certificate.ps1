@@ -20,18 +20,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
+#include common/fix-helpers.ps1
 
 # SSLCertificateSHA1Hash is REG_BINARY: 20 bytes, shown as the thumbprint's hex digits.
 function ConvertTo-Thumbprint {

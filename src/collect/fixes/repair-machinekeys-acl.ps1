@@ -38,10 +38,7 @@ $fullControl = 0x1F01FF
 $networkServiceToken = @($networkService, $everyone, 'S-1-5-11', 'S-1-5-32-545')
 $systemToken = @($system, $administrators, $everyone, 'S-1-5-11')
 
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
+#include common/fix-helpers.ps1
 
 # The SID behind an ACE's identity; English well-known names only where translation is impossible.
 function Get-IdentitySid {

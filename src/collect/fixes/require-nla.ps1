@@ -16,26 +16,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Export-RegistryKey {
-    param([string]$Path, [string]$File)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $native = $Path -replace '^HKLM:\\', 'HKLM\'
-    & reg export $native $File /y | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "reg export $native failed (exit $LASTEXITCODE): nothing was changed." }
-}
+#include common/fix-helpers.ps1
 
 $policyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
 $listenerKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
@@ -75,7 +56,6 @@ foreach ($change in $changes) {
     if (-not $PSCmdlet.ShouldProcess("$listenerKey $($change.Name)", "Set from $($change.From) to $($change.To)")) { continue }
     if (-not $backedUp) {
         Export-RegistryKey -Path $listenerKey -File $backupFile
-        Write-Output "Backed up $listenerKey to $backupFile"
         $backedUp = $true
     }
     New-ItemProperty -Path $listenerKey -Name $change.Name -Value $change.To -PropertyType DWord -Force | Out-Null

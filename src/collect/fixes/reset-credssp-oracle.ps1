@@ -17,26 +17,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Export-RegistryKey {
-    param([string]$Path, [string]$File)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $native = $Path -replace '^HKLM:\\', 'HKLM\'
-    & reg export $native $File /y | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "reg export $native failed (exit $LASTEXITCODE): nothing was changed." }
-}
+#include common/fix-helpers.ps1
 
 $policyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\CredentialsDelegation'
 $key = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\CredSSP\Parameters'
@@ -64,7 +45,6 @@ if ($null -eq $current -or [int64]$current -ne $vulnerable) {
 if ($PSCmdlet.ShouldProcess("$key AllowEncryptionOracle", 'Remove the Vulnerable (2) override')) {
     $backupFile = Join-Path $BackupDirectory 'credssp-parameters.reg'
     Export-RegistryKey -Path $key -File $backupFile
-    Write-Output "Backed up $key to $backupFile"
     Remove-ItemProperty -Path $key -Name 'AllowEncryptionOracle'
     Write-Output 'AllowEncryptionOracle removed: CredSSP uses the secure default (Mitigated) for new connections. If a Group Policy (Encryption Oracle Remediation) set it, it returns at the next policy refresh: change it there.'
     Write-Output "Undo: reg import $(ConvertTo-Quoted $backupFile)"

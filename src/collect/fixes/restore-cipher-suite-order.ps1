@@ -19,26 +19,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function Get-RegistryValue {
-    param([string]$Path, [string]$Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $property = (Get-ItemProperty -Path $Path).PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    $property.Value
-}
-
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Export-RegistryKey {
-    param([string]$Path, [string]$File)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $native = $Path -replace '^HKLM:\\', 'HKLM\'
-    & reg export $native $File /y | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "reg export $native failed (exit $LASTEXITCODE): nothing was changed." }
-}
+#include common/fix-helpers.ps1
 
 $key = 'HKLM:\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
 $names = @('Functions')
@@ -63,7 +44,6 @@ foreach ($name in $present) {
     if (-not $PSCmdlet.ShouldProcess("$key $name", 'Remove the policy value')) { continue }
     if (-not $backedUp) {
         Export-RegistryKey -Path $key -File $backupFile
-        Write-Output "Backed up $key to $backupFile"
         $backedUp = $true
     }
     Remove-ItemProperty -Path $key -Name $name

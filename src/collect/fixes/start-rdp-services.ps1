@@ -19,17 +19,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-function ConvertTo-Quoted {
-    param([string]$Text)
-    "'" + $Text.Replace("'", "''") + "'"
-}
-
-function Save-JsonBackup {
-    param([string]$File, [object]$Data)
-    [void][System.IO.Directory]::CreateDirectory($BackupDirectory)
-    $json = ConvertTo-Json -InputObject $Data -Depth 5
-    [System.IO.File]::WriteAllText($File, $json, (New-Object System.Text.UTF8Encoding($false)))
-}
+#include common/fix-helpers.ps1
 
 $services = @()
 foreach ($serviceName in $Name) {
