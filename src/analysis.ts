@@ -12,6 +12,7 @@ import {
 } from './evidence/state/load-state.js';
 import { type AddressTimeline, buildTimeline } from './evidence/timeline.js';
 import type { EventRecord, EvidenceFileSummary, EvidenceKind } from './evidence/types.js';
+import { corroborate, LOGS_EXPLAINED_BY } from './rules/corroboration.js';
 import { evaluateRules, type RuleResult } from './rules/engine.js';
 import { EVENT_RULES } from './rules/events/index.js';
 import { STATE_RULES } from './rules/state/index.js';
@@ -70,19 +71,24 @@ export async function analyzeFiles(paths: readonly string[], since?: Date): Prom
       unreadable.push({ path: error.path, problem: error.code, message: error.message });
     }
   }
-  const findings: Finding[] = [];
+  const logged: Finding[] = [];
+  const stated: Finding[] = [];
   const notEvaluated: { id: string; reason: string }[] = [];
   const eventLogGiven = files.some((file) => EVENT_LOG_KINDS.has(file.kind));
   if (eventLogGiven || events.length > 0) {
     const evaluation = evaluateRules(EVENT_RULES, Object.freeze({ events, files }));
-    findings.push(...evaluation.findings);
+    logged.push(...evaluation.findings);
     notEvaluated.push(...notEvaluatedOf(evaluation.results));
   }
   if (states.length > 0) {
     const evaluation = evaluateRules(STATE_RULES, Object.freeze(buildStateEvidence(states)));
-    findings.push(...evaluation.findings);
+    stated.push(...evaluation.findings);
     notEvaluated.push(...notEvaluatedOf(evaluation.results));
   }
+  // What the logs show and the state that explains it are one cause, not two findings.
+  const findings: Finding[] = corroborate(logged, stated, LOGS_EXPLAINED_BY).map(
+    ({ origin: _origin, ...finding }) => finding,
+  );
   return {
     files,
     sources: states.map(summariseStateSource),

@@ -1,4 +1,5 @@
 import type { Colors } from '../cli/io.js';
+import type { CorroboratedFinding } from '../rules/corroboration.js';
 import { shippedFixLine, shippedFixName } from './shipped-fix.js';
 import type { AnalyzeReport } from '../analysis.js';
 import type { StateSourceSummary } from '../evidence/state/load-state.js';
@@ -84,6 +85,11 @@ export function renderAnalyzeText(report: AnalyzeReport, colors: Colors): string
           ? colors.yellow('WARN')
           : 'INFO';
     lines.push(`${mark} ${colors.bold(finding.title)} [${finding.id}]`);
+    const confirmation = (finding as CorroboratedFinding).confirmation;
+    if (confirmation)
+      lines.push(
+        `  ${colors.green('confirmed')}: the event log shows ${confirmation.symptomTitle.replace(/^The /, 'the ')} [${confirmation.symptom}]; the machine's state explains it (${confirmation.causes.map((cause) => cause.id).join(', ')})`,
+      );
     for (const evidence of finding.evidence) {
       lines.push(
         `  - ${evidence.label}: ${evidence.value}${evidence.source ? colors.dim(`  (${evidence.source})`) : ''}`,

@@ -5,7 +5,7 @@
  * The table says which inside finding explains which outside symptom; the same id on both sides is
  * always the same cause seen twice.
  */
-import type { FindingId } from './finding-ids.js';
+import type { EventFindingId, FindingId, StateFindingId } from './finding-ids.js';
 import { type Finding, rankFixes, SEVERITY_ORDER } from './types.js';
 
 /** Symptom (a diagnose finding) -> the evidence findings that explain it, most specific first. */
@@ -35,6 +35,19 @@ export const EXPLAINS: Readonly<Partial<Record<FindingId, readonly FindingId[]>>
   'credssp-outdated': ['credssp-encryption-oracle'],
   'credssp-error': ['credssp-encryption-oracle', 'logon-right-missing'],
   'stage-failed': ['machinekeys-acl-broken', 'tls-cert-key-unreadable', 'termservice-stopped'],
+};
+
+/**
+ * Within `analyze`: an event-log finding (what the server logged when connections failed) -> the
+ * state findings that say why. "36870: the private key cannot be accessed" plus "MachineKeys lacks
+ * what Windows grants" is one cause.
+ */
+export const LOGS_EXPLAINED_BY: Readonly<Partial<Record<EventFindingId, readonly StateFindingId[]>>> = {
+  'tls-cert-key-unreadable': ['machinekeys-acl-broken', 'tls-cert-key-unreadable', 'tls-cert-missing'],
+  'tls-cert-missing': ['tls-cert-missing'],
+  'tls-no-common-cipher': ['cipher-suite-order-restrictive', 'tls12-disabled'],
+  'logon-right-missing': ['logon-right-missing'],
+  'credssp-encryption-oracle': ['credssp-encryption-oracle'],
 };
 
 /** What confirmed a symptom: the inside finding and where it was read. */
@@ -68,11 +81,15 @@ function worse(a: Finding['severity'], b: Finding['severity']): Finding['severit
  * after the root cause, carrying both sides' evidence, the root cause's fixes first, and the
  * client errors the probe predicted. Unexplained findings of either side stay as they are.
  */
-export function corroborate(probe: readonly Finding[], evidence: readonly Finding[]): CorroboratedFinding[] {
+export function corroborate(
+  probe: readonly Finding[],
+  evidence: readonly Finding[],
+  explains: Readonly<Partial<Record<string, readonly string[]>>> = EXPLAINS,
+): CorroboratedFinding[] {
   const used = new Set<Finding>();
   const merged: CorroboratedFinding[] = [];
   for (const symptom of probe) {
-    const wanted = [symptom.id, ...(EXPLAINS[symptom.id as FindingId] ?? [])];
+    const wanted = [symptom.id, ...(explains[symptom.id] ?? [])];
     const causes = wanted.flatMap((id) =>
       evidence.filter((candidate) => candidate.id === id && !used.has(candidate)),
     );
@@ -97,7 +114,19 @@ export function corroborate(probe: readonly Finding[], evidence: readonly Findin
       confirmation: {
         symptom: symptom.id,
         symptomTitle: symptom.title,
-        causes: causes.map((cause) => ({ id: cause.id, title: cause.title, sources: sourcesOf(cause) })),
+        // A cause the logs already confirmed (analyze joined them) keeps that log finding named.
+        causes: causes.flatMap((cause) => [
+          { id: cause.id, title: cause.title, sources: sourcesOf(cause) },
+          ...((cause as CorroboratedFinding).confirmation
+            ? [
+                {
+                  id: (cause as CorroboratedFinding).confirmation!.symptom,
+                  title: (cause as CorroboratedFinding).confirmation!.symptomTitle,
+                  sources: [],
+                },
+              ]
+            : []),
+        ]),
       },
     });
   }

@@ -34,9 +34,10 @@ const VERDICTS: Readonly<Record<string, readonly string[]>> = {
   'server-2012r2': [],
   'server-azure': [],
   'server-not-elevated': [],
-  'server-machinekeys-acl-broken': ['machinekeys-acl-broken', 'tls-cert-key-unreadable'],
+  // The logged 36870s and the broken ACL are one cause: the state's finding, the log's evidence.
+  'server-machinekeys-acl-broken': ['machinekeys-acl-broken'],
   'server-cert-key-missing': ['tls-cert-key-unreadable'],
-  'server-tls12-disabled': ['tls12-disabled', 'tls-no-common-cipher'],
+  'server-tls12-disabled': ['tls12-disabled'],
   'server-rdp-denied-by-policy': ['rdp-connections-denied'],
   'server-firewall-rule-off': ['firewall-blocks-rdp'],
   'server-termservice-stopped': ['termservice-stopped'],

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { corroborate, EXPLAINS, evidenceMachine } from '../../src/rules/corroboration.js';
-import { ALL_FINDING_IDS, DIAGNOSE_FINDING_IDS } from '../../src/rules/finding-ids.js';
+import { corroborate, EXPLAINS, evidenceMachine, LOGS_EXPLAINED_BY } from '../../src/rules/corroboration.js';
+import {
+  ALL_FINDING_IDS,
+  DIAGNOSE_FINDING_IDS,
+  EVENT_FINDING_IDS,
+  STATE_FINDING_IDS,
+} from '../../src/rules/finding-ids.js';
 import type { Finding } from '../../src/rules/types.js';
 
 function finding(id: string, severity: Finding['severity'], source: string, fix = `fix for ${id}`): Finding {
@@ -85,6 +90,28 @@ describe('corroborate', () => {
     for (const [symptom, causes] of Object.entries(EXPLAINS)) {
       assert.ok((DIAGNOSE_FINDING_IDS as readonly string[]).includes(symptom), symptom);
       for (const cause of causes ?? []) assert.ok(ALL_FINDING_IDS.includes(cause), cause);
+    }
+  });
+});
+
+describe('within analyze: the log symptom and the state that explains it', () => {
+  it('joins a logged 36870 and a broken MachineKeys ACL into one finding', () => {
+    const merged = corroborate(
+      [finding('tls-cert-key-unreadable', 'error', 'System event 36870 record 7')],
+      [finding('machinekeys-acl-broken', 'error', 'srv.json machineKeys')],
+      LOGS_EXPLAINED_BY,
+    );
+    assert.deepEqual(
+      merged.map((item) => [item.id, item.confirmation?.symptom]),
+      [['machinekeys-acl-broken', 'tls-cert-key-unreadable']],
+    );
+  });
+
+  it('names only event findings as symptoms and state findings as causes', () => {
+    for (const [symptom, causes] of Object.entries(LOGS_EXPLAINED_BY)) {
+      assert.ok((EVENT_FINDING_IDS as readonly string[]).includes(symptom), symptom);
+      for (const cause of causes ?? [])
+        assert.ok((STATE_FINDING_IDS as readonly string[]).includes(cause), cause);
     }
   });
 });
