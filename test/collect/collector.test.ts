@@ -25,6 +25,7 @@ import { COLLECT_SCRIPTS } from '../../src/collect/scripts.generated.js';
 import { readCollectDocument } from '../../src/evidence/state/read-collect.js';
 import { extractZip } from '../../src/evidence/zip.js';
 import { findPwsh, missingPowerShell, PESTER_MANIFEST } from '../helpers/powershell.js';
+import { collectorFor, runOnFakeMachines } from '../helpers/fake-machine.js';
 import { shippedScriptFile } from '../helpers/shipped-scripts.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -120,40 +121,34 @@ async function collect(scenario: string, scenarioPath: string, extra: string[] =
 
 /** Runs every scenario in one pwsh (run-with-fake-machine.ps1 -Batch): pwsh takes seconds to start. */
 async function collectAll(names: readonly string[]): Promise<Map<string, Run>> {
-  const items = names.map((scenario) => ({
-    scenario: join(scenarioDir, `${scenario}.json`),
-    script: collectorOf(scenario),
-    callsFile: join(work, `${scenario}.calls.json`),
-    outputFile: join(work, `${scenario}.stdout.txt`),
-    arguments: ['-OutFile', join(work, `${scenario}.json`)],
-  }));
-  const batch = join(work, 'batch.json');
-  writeFileSync(batch, JSON.stringify(items));
-  const { stdout } = await run(pwsh!, ['-NoProfile', '-NonInteractive', '-File', runner, '-Batch', batch], {
-    encoding: 'utf8',
-    timeout: 280_000,
-    maxBuffer: 16 << 20,
-  });
-  const outcomes = stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { ok: boolean; errors: string[] });
-  assert.equal(outcomes.length, names.length, stdout);
+  const outcomes = await runOnFakeMachines(
+    pwsh!,
+    work,
+    Object.fromEntries(
+      names.map((scenario) => [
+        scenario,
+        {
+          scenario: join(scenarioDir, `${scenario}.json`),
+          collector: collectorFor(scenario),
+          arguments: ['-OutFile', join(work, `${scenario}.json`)],
+        },
+      ]),
+    ),
+  );
   const runs = new Map<string, Run>();
-  names.forEach((scenario, index) => {
-    const item = items[index]!;
+  for (const [scenario, outcome] of outcomes) {
     const outFile = join(work, `${scenario}.json`);
     const text = readFileSync(outFile, 'utf8');
     runs.set(scenario, {
-      status: outcomes[index]!.ok ? 0 : 1,
-      stdout: readFileSync(item.outputFile, 'utf8'),
-      stderr: outcomes[index]!.errors.join('\n'),
+      status: outcome.ok ? 0 : 1,
+      stdout: outcome.stdout,
+      stderr: outcome.errors.join('\n'),
       outFile,
       text,
       document: JSON.parse(text) as CollectDocument,
-      calls: JSON.parse(readFileSync(item.callsFile, 'utf8')) as Run['calls'],
+      calls: outcome.calls as Run['calls'],
     });
-  });
+  }
   return runs;
 }
 

@@ -7,28 +7,22 @@
  * on inputs built in the test.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { analyzeFiles } from '../../src/analysis.js';
 import type { CollectDocument } from '../../src/evidence/state/collect-document.js';
 import { STATE_RULES } from '../../src/rules/state/index.js';
 import { findPwsh, missingPowerShell } from '../helpers/powershell.js';
-import { shippedScriptFile } from '../helpers/shipped-scripts.js';
+import { collectorFor, runOnFakeMachines } from '../helpers/fake-machine.js';
 import { runCli } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const runner = join(import.meta.dirname, 'run-with-fake-machine.ps1');
 const scenarioDir = join(root, 'test', 'fixtures', 'collect', 'scenarios');
-const collectorOf = (scenario: string) =>
-  shippedScriptFile(scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
 const pwsh = findPwsh();
 const skip = missingPowerShell(pwsh);
-const run = promisify(execFile);
 
 /** Azure Run Command returns only the last 4,096 bytes of a script's output. */
 const RUN_COMMAND_OUTPUT_BYTES = 4096;
@@ -77,36 +71,29 @@ function writeLargeMachines(): Record<string, string> {
 
 /** Runs every scenario with -Compact in one pwsh (pwsh takes seconds to start). */
 async function collectCompact(machines: Record<string, string>): Promise<Map<string, CompactRun>> {
-  const names = Object.keys(machines);
-  const items = names.map((name) => ({
-    scenario: machines[name],
-    script: collectorOf(name),
-    callsFile: join(work, `${name}.calls.json`),
-    outputFile: join(work, `${name}.stdout.txt`),
-    arguments: ['-OutFile', join(work, `${name}.json`), '-Compact'],
-  }));
-  const batch = join(work, 'batch.json');
-  writeFileSync(batch, JSON.stringify(items));
-  const { stdout } = await run(pwsh!, ['-NoProfile', '-NonInteractive', '-File', runner, '-Batch', batch], {
-    encoding: 'utf8',
-    timeout: 280_000,
-    maxBuffer: 16 << 20,
-  });
-  const outcomes = stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { ok: boolean; errors: string[] });
-  assert.equal(outcomes.length, names.length, stdout);
+  const outcomes = await runOnFakeMachines(
+    pwsh!,
+    work,
+    Object.fromEntries(
+      Object.entries(machines).map(([name, scenario]) => [
+        name,
+        {
+          scenario,
+          collector: collectorFor(name),
+          arguments: ['-OutFile', join(work, `${name}.json`), '-Compact'],
+        },
+      ]),
+    ),
+  );
   const runs = new Map<string, CompactRun>();
-  names.forEach((name, index) => {
-    assert.ok(outcomes[index]!.ok, `${name}: ${outcomes[index]!.errors.join('\n')}`);
-    const output = readFileSync(items[index]!.outputFile, 'utf8');
+  for (const [name, outcome] of outcomes) {
+    assert.ok(outcome.ok, `${name}: ${outcome.errors.join('\n')}`);
     runs.set(name, {
-      stdout: output,
-      summary: JSON.parse(output) as Summary,
+      stdout: outcome.stdout,
+      summary: JSON.parse(outcome.stdout) as Summary,
       fullPath: join(work, `${name}.json`),
     });
-  });
+  }
   return runs;
 }
 

@@ -18,10 +18,9 @@ import { buildStateEvidence } from '../../src/evidence/state/load-state.js';
 import { evaluateRules } from '../../src/rules/engine.js';
 import { STATE_RULES } from '../../src/rules/state/index.js';
 import { findPwsh, missingPowerShell } from '../helpers/powershell.js';
-import { shippedScriptFile } from '../helpers/shipped-scripts.js';
+import { collectorFor, runOnFakeMachines } from '../helpers/fake-machine.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const collectRunner = join(import.meta.dirname, 'run-with-fake-machine.ps1');
 const fixRunner = join(import.meta.dirname, 'fake-windows', 'invoke-fix.ps1');
 const scenarioDir = join(root, 'test', 'fixtures', 'collect', 'scenarios');
 const pwsh = findPwsh();
@@ -110,37 +109,19 @@ const FIXES: readonly FixCase[] = [
 const work = mkdtempSync(join(tmpdir(), 'rdp-doctor-e2e-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const collectorOf = (scenario: string) =>
-  shippedScriptFile(scenario.startsWith('client-') ? 'collect-client.ps1' : 'collect-server.ps1');
-
 /** Collects every (name, scenario file) in one pwsh; returns the document paths by name. */
 async function collect(machines: readonly (readonly [string, string])[]): Promise<Map<string, string>> {
-  const items = machines.map(([name, scenario]) => ({
-    scenario,
-    script: collectorOf(name),
-    callsFile: join(work, `${name}.calls.json`),
-    outputFile: join(work, `${name}.stdout.txt`),
-    arguments: ['-OutFile', join(work, `${name}.json`)],
-  }));
-  const batch = join(work, `batch-${machines.length}-${Date.now()}.json`);
-  writeFileSync(batch, JSON.stringify(items));
-  const { stdout } = await run(
+  const outcomes = await runOnFakeMachines(
     pwsh!,
-    ['-NoProfile', '-NonInteractive', '-File', collectRunner, '-Batch', batch],
-    {
-      encoding: 'utf8',
-      timeout: 280_000,
-      maxBuffer: 16 << 20,
-    },
+    work,
+    Object.fromEntries(
+      machines.map(([name, scenario]) => [
+        name,
+        { scenario, collector: collectorFor(name), arguments: ['-OutFile', join(work, `${name}.json`)] },
+      ]),
+    ),
   );
-  const outcomes = stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { ok: boolean; errors: string[] });
-  assert.equal(outcomes.length, machines.length);
-  outcomes.forEach((outcome, index) =>
-    assert.ok(outcome.ok, `${machines[index]![0]}: ${outcome.errors.join('\n')}`),
-  );
+  for (const [name, outcome] of outcomes) assert.ok(outcome.ok, `${name}: ${outcome.errors.join('\n')}`);
   return new Map(machines.map(([name]) => [name, join(work, `${name}.json`)]));
 }
 

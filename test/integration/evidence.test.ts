@@ -5,45 +5,42 @@
  * Windows of test/collect (pwsh), as an admin's would be.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { DiagnoseDocument } from '../../src/report/diagnose-json.js';
 import type { CorroboratedFinding } from '../../src/rules/corroboration.js';
 import { isOneLineUsageError, runCli } from '../helpers/cli.js';
 import { findPwsh, missingPowerShell } from '../helpers/powershell.js';
-import { shippedScriptFile } from '../helpers/shipped-scripts.js';
+import { runOnFakeMachines } from '../helpers/fake-machine.js';
 import { addressAllocator, type RunningServer, serverTracker, startLab } from '../testbed/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const runner = join(root, 'test', 'collect', 'run-with-fake-machine.ps1');
 const scenarioDir = join(root, 'test', 'fixtures', 'collect', 'scenarios');
 const pwsh = findPwsh();
 const skip = missingPowerShell(pwsh);
-const run = promisify(execFile);
 const track = serverTracker();
 const work = mkdtempSync(join(tmpdir(), 'rdp-doctor-evidence-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Collects the server scenarios with the shipped collector, in one pwsh. */
 async function collectServers(names: readonly string[]): Promise<Map<string, string>> {
-  const items = names.map((name) => ({
-    scenario: join(scenarioDir, `${name}.json`),
-    script: shippedScriptFile('collect-server.ps1'),
-    callsFile: join(work, `${name}.calls.json`),
-    outputFile: join(work, `${name}.stdout.txt`),
-    arguments: ['-OutFile', join(work, `${name}.json`)],
-  }));
-  const batch = join(work, 'batch.json');
-  writeFileSync(batch, JSON.stringify(items));
-  const { stdout } = await run(pwsh!, ['-NoProfile', '-NonInteractive', '-File', runner, '-Batch', batch], {
-    encoding: 'utf8',
-    timeout: 280_000,
-  });
-  for (const line of stdout.trim().split('\n')) assert.ok((JSON.parse(line) as { ok: boolean }).ok, line);
+  const outcomes = await runOnFakeMachines(
+    pwsh!,
+    work,
+    Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          scenario: join(scenarioDir, `${name}.json`),
+          collector: 'collect-server.ps1',
+          arguments: ['-OutFile', join(work, `${name}.json`)],
+        },
+      ]),
+    ),
+  );
+  for (const [name, outcome] of outcomes) assert.ok(outcome.ok, `${name}: ${outcome.errors.join('\n')}`);
   return new Map(names.map((name) => [name, join(work, `${name}.json`)]));
 }
 
