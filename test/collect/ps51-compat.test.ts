@@ -12,15 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { SCRIPTED_FIXES } from '../../src/collect/fix-catalog.js';
 import { COLLECT_SCRIPTS } from '../../src/collect/scripts.generated.js';
-import { CAUSE_LIST } from '../../src/explain/causes.js';
-import { DIAGNOSE_RULES } from '../../src/rules/diagnose/index.js';
-import { evaluateRules } from '../../src/rules/engine.js';
-import { EVENT_RULES } from '../../src/rules/events/index.js';
-import { STATE_RULES } from '../../src/rules/state/index.js';
-import type { Fix } from '../../src/rules/types.js';
-import { healthy, negotiation, posture, probe, simulatedClients } from '../helpers/observations.js';
+import { handedOverFixes } from '../helpers/handed-over-fixes.js';
 import { findPwsh } from '../helpers/powershell.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -64,34 +57,6 @@ function ps1Files(dir: string): string[] {
     .sort();
 }
 
-/** The rules' fixes, static and built from observations (as test/rules/fix-scripts.test.ts gathers them). */
-function ruleFixes(): Fix[] {
-  const legacy = simulatedClients(
-    posture(
-      ['TLSv1'],
-      [
-        { version: 'TLSv1', code: 0x0005, name: 'TLS_RSA_WITH_RC4_128_SHA' },
-        { version: 'TLSv1', code: 0x0039, name: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA' },
-      ],
-    ),
-  );
-  const variants = [
-    healthy(),
-    healthy({ tlsPosture: legacy }),
-    healthy({ negotiation: negotiation(probe('modern', { selected: 1 }), probe('rdp', { selected: 0 })) }),
-  ];
-  return [
-    ...DIAGNOSE_RULES.flatMap((rule) => rule.meta.fixes),
-    ...EVENT_RULES.flatMap((rule) => rule.meta.fixes),
-    ...STATE_RULES.flatMap((rule) => rule.meta.fixes),
-    ...CAUSE_LIST.flatMap((cause) => cause.fixes),
-    ...SCRIPTED_FIXES,
-    ...variants.flatMap((observations) =>
-      evaluateRules(DIAGNOSE_RULES, observations).findings.flatMap((finding) => finding.fixes),
-    ),
-  ];
-}
-
 describe('PowerShell handed over runs on Windows PowerShell 5.1', { skip }, () => {
   test('every shipped script (COLLECT_SCRIPTS, includes expanded): nothing 5.1 lacks, Set-StrictMode -Version Latest at the top', () => {
     const scripts = Object.entries(COLLECT_SCRIPTS).map(([name, text]) => ({ name, text }));
@@ -112,7 +77,7 @@ describe('PowerShell handed over runs on Windows PowerShell 5.1', { skip }, () =
   test('every PowerShell fix script the rules and causes carry: nothing 5.1 lacks', () => {
     const texts = [
       ...new Set(
-        ruleFixes().flatMap((fix) => (fix.script?.language === 'powershell' ? [fix.script.code] : [])),
+        handedOverFixes().flatMap((fix) => (fix.script?.language === 'powershell' ? [fix.script.code] : [])),
       ),
     ];
     assert.ok(texts.length > 30, `only ${texts.length} scripts found`);

@@ -8,47 +8,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { CAUSE_LIST } from '../../src/explain/causes.js';
-import { DIAGNOSE_RULES } from '../../src/rules/diagnose/index.js';
-import { evaluateRules } from '../../src/rules/engine.js';
-import { EVENT_RULES } from '../../src/rules/events/index.js';
-import { STATE_RULES } from '../../src/rules/state/index.js';
-import type { Fix } from '../../src/rules/types.js';
-import { healthy, negotiation, posture, probe, simulatedClients } from '../helpers/observations.js';
+import { handedOverFixes } from '../helpers/handed-over-fixes.js';
 import { findPwsh, parsePowerShell } from '../helpers/powershell.js';
 
-function staticFixes(): Fix[] {
-  return [
-    ...DIAGNOSE_RULES.flatMap((rule) => rule.meta.fixes),
-    ...EVENT_RULES.flatMap((rule) => rule.meta.fixes),
-    ...STATE_RULES.flatMap((rule) => rule.meta.fixes),
-    ...CAUSE_LIST.flatMap((cause) => cause.fixes),
-  ];
-}
-
-/** Fixes rules build from observations: weak suites, old and new clients, legacy TLS, no NLA. */
-function builtFixes(): Fix[] {
-  const legacy = simulatedClients(
-    posture(
-      ['TLSv1'],
-      [
-        { version: 'TLSv1', code: 0x0005, name: 'TLS_RSA_WITH_RC4_128_SHA' },
-        { version: 'TLSv1', code: 0x0039, name: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA' },
-      ],
-    ),
-  );
-  const variants = [
-    healthy(),
-    healthy({ tlsPosture: legacy }),
-    healthy({ negotiation: negotiation(probe('modern', { selected: 1 }), probe('rdp', { selected: 0 })) }),
-  ];
-  return variants.flatMap((observations) =>
-    evaluateRules(DIAGNOSE_RULES, observations).findings.flatMap((finding) => finding.fixes),
-  );
-}
-
 function scripts(language: readonly string[]): string[] {
-  const all = [...staticFixes(), ...builtFixes()];
+  const all = handedOverFixes();
   return [
     ...new Set(
       all.flatMap((fix) => (fix.script && language.includes(fix.script.language) ? [fix.script.code] : [])),

@@ -1,0 +1,40 @@
+/**
+ * Every fix rdp-doctor can hand over: those the rules, event rules, state rules and explain causes
+ * carry, the shipped scripts, and those diagnose rules build from what they saw (weak suites, old
+ * and new clients, legacy TLS, no NLA). The script checks (parsers, 5.1 compatibility) walk these.
+ */
+import { SCRIPTED_FIXES } from '../../src/collect/fix-catalog.js';
+import { CAUSE_LIST } from '../../src/explain/causes.js';
+import { DIAGNOSE_RULES } from '../../src/rules/diagnose/index.js';
+import { evaluateRules } from '../../src/rules/engine.js';
+import { EVENT_RULES } from '../../src/rules/events/index.js';
+import { STATE_RULES } from '../../src/rules/state/index.js';
+import type { Fix } from '../../src/rules/types.js';
+import { healthy, negotiation, posture, probe, simulatedClients } from './observations.js';
+
+export function handedOverFixes(): Fix[] {
+  const legacy = simulatedClients(
+    posture(
+      ['TLSv1'],
+      [
+        { version: 'TLSv1', code: 0x0005, name: 'TLS_RSA_WITH_RC4_128_SHA' },
+        { version: 'TLSv1', code: 0x0039, name: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA' },
+      ],
+    ),
+  );
+  const variants = [
+    healthy(),
+    healthy({ tlsPosture: legacy }),
+    healthy({ negotiation: negotiation(probe('modern', { selected: 1 }), probe('rdp', { selected: 0 })) }),
+  ];
+  return [
+    ...DIAGNOSE_RULES.flatMap((rule) => rule.meta.fixes),
+    ...EVENT_RULES.flatMap((rule) => rule.meta.fixes),
+    ...STATE_RULES.flatMap((rule) => rule.meta.fixes),
+    ...CAUSE_LIST.flatMap((cause) => cause.fixes),
+    ...SCRIPTED_FIXES,
+    ...variants.flatMap((observations) =>
+      evaluateRules(DIAGNOSE_RULES, observations).findings.flatMap((finding) => finding.fixes),
+    ),
+  ];
+}
