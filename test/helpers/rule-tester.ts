@@ -50,10 +50,6 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function frozenCopy(observations: ProbeObservations): ProbeObservations {
-  return deepFreeze(structuredClone(observations));
-}
-
 function matches(expected: string | number | boolean | RegExp, actual: string | number | boolean): boolean {
   return expected instanceof RegExp ? expected.test(String(actual)) : expected === actual;
 }
@@ -67,7 +63,7 @@ function hasEvidence(evidence: readonly Evidence[], wanted: ExpectedEvidence): b
   );
 }
 
-export function checkFinding(finding: Finding, expected: ExpectedFinding, index: number): void {
+function checkFinding(finding: Finding, expected: ExpectedFinding, index: number): void {
   assert.ok(finding.evidence.length > 0, `finding ${index} carries no evidence`);
   if (expected.severity) assert.equal(finding.severity, expected.severity, `finding ${index} severity`);
   if (expected.title !== undefined) {
@@ -84,8 +80,26 @@ export function checkFinding(finding: Finding, expected: ExpectedFinding, index:
   }
 }
 
-export function ruleTester<O extends ProbeObservations>(rule: Rule<O>, cases: RuleCases): void {
-  describe(`rule ${rule.meta.id}`, () => {
+/** One table of cases for any rule: its input, and (invalid cases) the findings it must give. */
+export interface RuleTable<C> {
+  readonly valid: readonly C[];
+  readonly invalid: readonly (C & { readonly findings: readonly ExpectedFinding[] })[];
+  readonly notEvaluated: readonly (C & { readonly reason?: string | RegExp })[];
+}
+
+/**
+ * The tester's core, shared by every room's rules: `inputOf` gives a case's input (deep-frozen
+ * here), `checkEach` adds a room's own check of every finding.
+ */
+export function testRuleTable<O, C extends { readonly name: string }>(
+  title: string,
+  rule: Rule<O>,
+  cases: RuleTable<C>,
+  inputOf: (testCase: C) => O,
+  checkEach: (finding: Finding) => void = () => {},
+): void {
+  const frozen = (testCase: C): O => deepFreeze(structuredClone(inputOf(testCase)));
+  describe(title, () => {
     it('has valid, invalid and not-evaluated cases', () => {
       assert.ok(cases.valid.length > 0, 'no valid case');
       assert.ok(cases.invalid.length > 0, 'no invalid case');
@@ -94,18 +108,17 @@ export function ruleTester<O extends ProbeObservations>(rule: Rule<O>, cases: Ru
 
     for (const testCase of cases.valid) {
       it(`valid: ${testCase.name}`, () => {
-        const outcome = rule.evaluate(frozenCopy(testCase.observations) as O);
-        assert.deepEqual(outcome, { status: 'pass' });
+        assert.deepEqual(rule.evaluate(frozen(testCase)), { status: 'pass' });
       });
     }
 
     for (const testCase of cases.invalid) {
       it(`invalid: ${testCase.name}`, () => {
-        const observations = frozenCopy(testCase.observations) as O;
+        const input = frozen(testCase);
         // Called directly first so a throwing rule fails the test instead of becoming not-evaluated.
-        const outcome = rule.evaluate(observations);
+        const outcome = rule.evaluate(input);
         assert.equal(outcome.status, 'found', `expected findings, got ${JSON.stringify(outcome)}`);
-        const { findings } = evaluateRules([rule], observations);
+        const { findings } = evaluateRules([rule], input);
         assert.equal(
           findings.length,
           testCase.findings.length,
@@ -115,13 +128,14 @@ export function ruleTester<O extends ProbeObservations>(rule: Rule<O>, cases: Ru
           const finding = findings[index];
           assert.ok(finding);
           checkFinding(finding, expected, index);
+          checkEach(finding);
         });
       });
     }
 
     for (const testCase of cases.notEvaluated) {
       it(`not evaluated: ${testCase.name}`, () => {
-        const outcome = rule.evaluate(frozenCopy(testCase.observations) as O);
+        const outcome = rule.evaluate(frozen(testCase));
         assert.equal(
           outcome.status,
           'not-evaluated',
@@ -137,4 +151,8 @@ export function ruleTester<O extends ProbeObservations>(rule: Rule<O>, cases: Ru
       });
     }
   });
+}
+
+export function ruleTester<O extends ProbeObservations>(rule: Rule<O>, cases: RuleCases): void {
+  testRuleTable<O, Case>(`rule ${rule.meta.id}`, rule, cases, (testCase) => testCase.observations as O);
 }
