@@ -4,7 +4,7 @@
  * objects; `rdp-doctor fix NAME` writes the script out. Data only: the scripts are the code.
  */
 import { azureVariant } from '../rules/common/fixes.js';
-import type { Fix } from '../rules/types.js';
+import { type Fix, shippedFixName } from '../rules/types.js';
 import { COLLECT_SCRIPTS } from './scripts.generated.js';
 
 /** A shipped fix script by its name (the file name without .ps1). */
@@ -176,9 +176,8 @@ export const SCRIPTED_FIXES: readonly Fix[] = [
  * look goes over as a script block with the switch after it.
  */
 export function onAzure(fix: Fix): Fix {
-  const asset = fix.script?.asset;
-  if (!asset) return azureVariant(fix);
-  const name = asset.replace(/^fixes\//, '').replace(/\.ps1$/, '');
+  const name = shippedFixName(fix);
+  if (!name) return azureVariant(fix);
   const invoke =
     'az vm run-command invoke --resource-group "$RG" --name "$VM" --command-id RunPowerShellScript --scripts';
   return {

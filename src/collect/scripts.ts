@@ -20,14 +20,6 @@ export function collectorScript(role: CollectorRole, version: string): string {
   return text.replace(VERSION_LINE, `$CollectorVersion = '${safe}'`);
 }
 
-/** The shipped fixes' names (file names below fixes/ without .ps1), sorted. */
-export function fixScriptNames(): string[] {
-  return Object.keys(COLLECT_SCRIPTS)
-    .filter((name) => name.startsWith('fixes/'))
-    .map((name) => name.slice('fixes/'.length, -'.ps1'.length))
-    .sort();
-}
-
 export interface RunInstruction {
   /** Where this way of running applies. */
   readonly where: string;

@@ -1,6 +1,7 @@
 import type { Colors } from '../cli/io.js';
 import type { CorroboratedFinding } from '../rules/corroboration.js';
-import { shippedFixLine, shippedFixName } from './shipped-fix.js';
+import { shippedFixLine } from './shipped-fix.js';
+import { shippedFixName } from '../rules/types.js';
 import type { AnalyzeReport } from '../analysis.js';
 import type { StateSourceSummary } from '../evidence/state/load-state.js';
 import type { EvidenceFileSummary } from '../evidence/types.js';

@@ -1,8 +1,8 @@
 import type { Colors } from '../cli/io.js';
 import { formatHostPort } from '../probe/host-port.js';
 import type { CorroboratedFinding } from '../rules/corroboration.js';
-import type { Finding, Fix } from '../rules/types.js';
-import { shippedFixLine, shippedFixName } from './shipped-fix.js';
+import { type Finding, type Fix, shippedFixName } from '../rules/types.js';
+import { shippedFixLine } from './shipped-fix.js';
 import type { DiagnoseDocument, StageReport } from './diagnose-json.js';
 
 export interface TextOptions {

@@ -36,6 +36,11 @@ export interface Fix {
   readonly weakensSecurity?: string;
 }
 
+/** The name `rdp-doctor fix NAME` knows a shipped fix script by ('fixes/enable-tls12.ps1' -> 'enable-tls12'). */
+export function shippedFixName(fix: Fix): string | undefined {
+  return fix.script?.asset?.replace(/^fixes\//, '').replace(/\.ps1$/, '');
+}
+
 /** An error a client shows for this cause. */
 export interface ClientError {
   readonly client: 'mstsc' | 'freerdp' | 'windows-app' | 'any';

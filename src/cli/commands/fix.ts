@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
+import { shippedFixName } from '../../rules/types.js';
 import type { CommandSpec } from '../spec.js';
 import { renderInstructions, writeScript } from './script-output.js';
 
@@ -30,11 +31,10 @@ export const fixCommand: CommandSpec = {
       import('../../collect/fix-catalog.js'),
       import('../../collect/scripts.js'),
     ]);
-    const nameOf = (asset: string | undefined) => (asset ?? '').replace(/^fixes\//, '').replace(/\.ps1$/, '');
     const wanted = args[0];
     if (wanted === undefined) {
       const rows = SCRIPTED_FIXES.map((fix) => ({
-        name: nameOf(fix.script?.asset),
+        name: shippedFixName(fix) ?? '',
         title: fix.title,
         risk: fix.risk,
         where: fix.where,
@@ -54,7 +54,7 @@ export const fixCommand: CommandSpec = {
       );
       return ExitCode.OK;
     }
-    const fix = SCRIPTED_FIXES.find((candidate) => nameOf(candidate.script?.asset) === wanted);
+    const fix = SCRIPTED_FIXES.find((candidate) => shippedFixName(candidate) === wanted);
     if (!fix?.script) throw new UsageError(`unknown fix '${wanted}' ('rdp-doctor fix' lists them)`);
     const file = (options.out as string | undefined) ?? `${wanted}.ps1`;
     if (file === '-') {
