@@ -1,6 +1,7 @@
 import type { Colors } from '../cli/io.js';
 import type { CorroboratedFinding } from '../rules/corroboration.js';
 import { shippedFixLine } from './shipped-fix.js';
+import { lowerFirst } from './verdict.js';
 import { shippedFixName } from '../rules/types.js';
 import type { AnalyzeReport } from '../analysis.js';
 import type { StateSourceSummary } from '../evidence/state/load-state.js';
@@ -89,7 +90,7 @@ export function renderAnalyzeText(report: AnalyzeReport, colors: Colors): string
     const confirmation = (finding as CorroboratedFinding).confirmation;
     if (confirmation)
       lines.push(
-        `  ${colors.green('confirmed')}: the event log shows ${confirmation.symptomTitle.replace(/^The /, 'the ')} [${confirmation.symptom}]; the machine's state explains it (${confirmation.causes.map((cause) => cause.id).join(', ')})`,
+        `  ${colors.green('confirmed')}: the event log shows ${lowerFirst(confirmation.symptomTitle)} [${confirmation.symptom}]; the machine's state explains it (${confirmation.causes.map((cause) => cause.id).join(', ')})`,
       );
     for (const evidence of finding.evidence) {
       lines.push(

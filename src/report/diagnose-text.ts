@@ -4,6 +4,7 @@ import type { CorroboratedFinding } from '../rules/corroboration.js';
 import { type Finding, type Fix, shippedFixName } from '../rules/types.js';
 import { shippedFixLine } from './shipped-fix.js';
 import type { DiagnoseDocument, StageReport } from './diagnose-json.js';
+import { lowerFirst } from './verdict.js';
 
 export interface TextOptions {
   readonly verbose: boolean;
@@ -65,10 +66,6 @@ export function renderFix(fix: Fix, colors: Colors, withScript: boolean, indent 
   return lines;
 }
 
-function lowerFirstWord(text: string): string {
-  return /^(The|A|An) /.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
-}
-
 export function renderFinding(finding: Finding, options: TextOptions): string[] {
   const { colors, verbose } = options;
   const lines = [
@@ -78,7 +75,7 @@ export function renderFinding(finding: Finding, options: TextOptions): string[] 
   const confirmation = (finding as CorroboratedFinding).confirmation;
   if (confirmation) {
     lines.push(
-      `    ${colors.green('confirmed')}: the probe saw ${lowerFirstWord(confirmation.symptomTitle)} ${colors.dim(`[${confirmation.symptom}]`)}; ` +
+      `    ${colors.green('confirmed')}: the probe saw ${lowerFirst(confirmation.symptomTitle)} ${colors.dim(`[${confirmation.symptom}]`)}; ` +
         confirmation.causes
           .map((cause) => `${cause.id} read from ${cause.sources.join(', ') || 'the evidence'}`)
           .join('; ') +

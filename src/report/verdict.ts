@@ -108,6 +108,6 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
 }
 
 /** Lower-cases a leading article so a title reads inside a sentence; names keep their capitals. */
-function lowerFirst(text: string): string {
+export function lowerFirst(text: string): string {
   return /^(The|A|An|Something|Every|No) /.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }
