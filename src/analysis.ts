@@ -15,7 +15,6 @@ import type { EventRecord, EvidenceFileSummary, EvidenceKind } from './evidence/
 import { corroborate, LOGS_EXPLAINED_BY } from './rules/corroboration.js';
 import { evaluateRules, type RuleResult } from './rules/engine.js';
 import { EVENT_RULES } from './rules/events/index.js';
-import { STATE_RULES } from './rules/state/index.js';
 import { type Finding, SEVERITY_ORDER } from './rules/types.js';
 
 /** An input that could not be read, with why; the other inputs are still analysed. */
@@ -81,6 +80,8 @@ export async function analyzeFiles(paths: readonly string[], since?: Date): Prom
     notEvaluated.push(...notEvaluatedOf(evaluation.results));
   }
   if (states.length > 0) {
+    // The state rules (and the fix scripts they offer) load only when machine state was given.
+    const { STATE_RULES } = await import('./rules/state/index.js');
     const evaluation = evaluateRules(STATE_RULES, Object.freeze(buildStateEvidence(states)));
     stated.push(...evaluation.findings);
     notEvaluated.push(...notEvaluatedOf(evaluation.results));
