@@ -3,6 +3,7 @@ import type { Diagnosis, JudgeEvidence } from './judge.js';
 import { type ProbeOptions, runProbe } from './probe/run-probe.js';
 import { credsspStage } from './probe/stages/credssp.js';
 import { rdpSecurityStage } from './probe/stages/rdp-security.js';
+import { sessionStage } from './probe/stages/session.js';
 import { helloProfileOf } from './probe/stages/tls-posture.js';
 import { alertDescriptionName } from './wire/tls-alert.js';
 
@@ -52,7 +53,7 @@ export async function diagnose(
     ...probeOptions,
     tlsPosture: quick ? false : { clients: CLIENT_PROFILES.map(helloProfileOf) },
     alertName: alertDescriptionName,
-    extraStages: { credssp: credsspStage, rdpSecurity: rdpSecurityStage },
+    extraStages: { credssp: credsspStage, rdpSecurity: rdpSecurityStage, session: sessionStage },
   });
   const { judge } = await judging;
   return judge(observations, version ?? '0.0.0', client, {

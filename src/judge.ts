@@ -1,5 +1,5 @@
 import type { ProbeObservations } from './probe/types.js';
-import { buildDiagnoseDocument, type DiagnoseDocument } from './report/diagnose-json.js';
+import { buildDiagnoseDocument, type DiagnoseDocument, reachedOf } from './report/diagnose-json.js';
 import { verdictFor } from './report/verdict.js';
 import { clientVerdicts } from './rules/diagnose/client-incompatible.js';
 import { scanGaps } from './rules/diagnose/completeness.js';
@@ -85,7 +85,7 @@ export function judge(
     ),
   };
   const focused = verdicts?.find((verdict) => verdict.profile === client);
-  const general = verdictFor(evaluation.findings, { gaps });
+  const general = verdictFor(evaluation.findings, { gaps, ...reachedOf(observations) });
   const verdict = !focused
     ? general
     : focused.compatible === false

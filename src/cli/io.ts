@@ -9,6 +9,11 @@ export interface CliIo {
   readonly stdoutIsTty: boolean;
   readonly stderrIsTty: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Prompts on the terminal without echo and returns what was typed as UTF-16LE bytes (the logon
+   * check's password); undefined when there is no terminal to ask on.
+   */
+  readonly readSecret?: (prompt: string) => Promise<Buffer | undefined>;
 }
 
 export function processIo(): CliIo {
@@ -18,6 +23,10 @@ export function processIo(): CliIo {
     stdoutIsTty: Boolean(process.stdout.isTTY),
     stderrIsTty: Boolean(process.stderr.isTTY),
     env: process.env,
+    readSecret: async (prompt) => {
+      const { promptOnTerminal } = await import('./password.js');
+      return promptOnTerminal(process.stdin, process.stderr, prompt);
+    },
   };
 }
 

@@ -9,7 +9,8 @@ import type { ClientKind } from './client-profiles.js';
  */
 
 /** The `diagnose` stage whose observation a finding rests on. */
-export type ProbeStage = 'dns' | 'tcp' | 'negotiation' | 'tls' | 'certificate' | 'credssp' | 'rdp-security';
+export type ProbeStage =
+  'dns' | 'tcp' | 'negotiation' | 'tls' | 'certificate' | 'credssp' | 'rdp-security' | 'session';
 
 export interface CauseConfirmation {
   /**
@@ -632,7 +633,12 @@ export const CAUSES = {
     title: 'Wrong user name or password (or the wrong domain)',
     confirm: {
       finding: 'logon-failed',
-      steps: ['Security log on the server (or DC): 4625 with SubStatus 0xC000006A or 0xC0000064.'],
+      stage: 'session',
+      explainedBy: 'logon-failed',
+      steps: [
+        'rdp-doctor diagnose HOST --user DOMAIN\\NAME runs one logon (it counts toward lockout like any failed logon) and raises logon-failed for a wrong user name or password.',
+        'Security log on the server (or DC): 4625 with SubStatus 0xC000006A or 0xC0000064; rdp-doctor analyze names it as logon-failed.',
+      ],
     },
     fixes: [
       {
@@ -650,8 +656,14 @@ export const CAUSES = {
     title:
       'The account cannot log on now (disabled, expired, password expired or must change, restricted hours)',
     confirm: {
-      finding: 'logon-failed',
-      steps: ['Security log: 4625 Status/SubStatus (explain the SubStatus for the exact reason).'],
+      // The logon check names each state apart; disabled stands for them (a cause has one finding).
+      finding: 'account-disabled',
+      stage: 'session',
+      explainedBy: 'logon-failed',
+      steps: [
+        'rdp-doctor diagnose HOST --user DOMAIN\\NAME names the state: account-disabled, account-expired, password-expired, password-must-change or account-restricted.',
+        'Security log: 4625 Status/SubStatus (explain the SubStatus for the exact reason); rdp-doctor analyze names it as logon-failed.',
+      ],
     },
     fixes: [
       {
@@ -671,7 +683,12 @@ export const CAUSES = {
     title: 'The account is locked out',
     confirm: {
       finding: 'account-locked-out',
-      steps: ['Security log: 4740 on the DC, 4625 with 0xC0000234.'],
+      stage: 'session',
+      explainedBy: 'account-locked-out',
+      steps: [
+        'rdp-doctor diagnose HOST --user DOMAIN\\NAME raises account-locked-out (STATUS_ACCOUNT_LOCKED_OUT).',
+        'Security log: 4740 on the DC, 4625 with 0xC0000234.',
+      ],
     },
     fixes: [
       {
@@ -725,7 +742,12 @@ export const CAUSES = {
     id: 'fresh-credentials-required',
     title: 'The server requires typed credentials and refuses saved ones',
     confirm: {
-      steps: ['Server policy "Always prompt for password upon connection" (fPromptForPassword = 1).'],
+      finding: 'fresh-credentials-required',
+      stage: 'session',
+      steps: [
+        'rdp-doctor diagnose HOST sees the Set Error Info 0xA (ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED) in the connection sequence.',
+        'Server policy "Always prompt for password upon connection" (fPromptForPassword = 1).',
+      ],
     },
     fixes: [
       {
@@ -744,7 +766,10 @@ export const CAUSES = {
     confirm: {
       collected: { role: 'server', findings: ['logon-right-missing'] },
       finding: 'logon-right-missing',
+      stage: 'session',
+      explainedBy: 'logon-right-missing',
       steps: [
+        'rdp-doctor diagnose HOST --user DOMAIN\\NAME raises logon-right-missing (STATUS_LOGON_TYPE_NOT_GRANTED).',
         'Security log: 4625 with 0xC000015B; secedit /export and look for SeRemoteInteractiveLogonRight.',
       ],
     },
@@ -764,7 +789,12 @@ export const CAUSES = {
     title: 'The account is not a member of Remote Desktop Users (or Administrators)',
     confirm: {
       finding: 'not-in-remote-desktop-users',
-      steps: ["Get-LocalGroupMember -SID 'S-1-5-32-555' on the server"],
+      stage: 'session',
+      explainedBy: 'not-in-remote-desktop-users',
+      steps: [
+        'rdp-doctor diagnose HOST --user DOMAIN\\NAME sees the Set Error Info 0x9 (ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES) after the logon.',
+        "Get-LocalGroupMember -SID 'S-1-5-32-555' on the server",
+      ],
     },
     fixes: [
       {
@@ -791,7 +821,10 @@ export const CAUSES = {
     title: 'The server refuses by policy (connections denied, single-session or session limits, deny rules)',
     confirm: {
       collected: { role: 'server', findings: ['rdp-connections-denied'] },
+      finding: 'server-denied-connection',
+      stage: 'session',
       steps: [
+        'rdp-doctor diagnose HOST sees the Set Error Info 0x7 (ERRINFO_SERVER_DENIED_CONNECTION) and the phase it came in; add --user on servers that require NLA.',
         'gpresult /h on the server: Remote Desktop Session Host > Connections (Allow users to connect remotely, Limit number of connections, Restrict to a single session).',
         'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational and LocalSessionManager/Operational at the attempt.',
       ],
@@ -864,7 +897,10 @@ export const CAUSES = {
     title: 'Remote Desktop licensing refuses the connection (grace period over, no license server or no CAL)',
     confirm: {
       collected: { role: 'server', findings: ['licensing-grace-expired'] },
+      finding: 'licensing-refused',
+      stage: 'session',
       steps: [
+        'rdp-doctor diagnose HOST sees the licensing Error Alert or the Set Error Info ERRINFO_LICENSE_* in the licensing phase; add --user on servers that require NLA.',
         'On the session host: RD Licensing Diagnoser (lsdiag.msc).',
         '(Get-CimInstance -Namespace root/cimv2/TerminalServices -ClassName Win32_TerminalServiceSetting | Invoke-CimMethod -MethodName GetGracePeriodDays).DaysLeft',
         'System log: TerminalServices-Licensing / RemoteConnectionManager events 1128/1130 about the license server.',
@@ -933,7 +969,10 @@ export const CAUSES = {
     id: 'session-limits',
     title: 'A session time limit or an administrator ended the session (not a connection fault)',
     confirm: {
+      finding: 'session-limit-reached',
+      stage: 'session',
       steps: [
+        'rdp-doctor diagnose HOST sees a Set Error Info ERRINFO_IDLE_TIMEOUT or ERRINFO_LOGON_TIMEOUT only when a limit ends the connection sequence itself.',
         'LocalSessionManager/Operational events 24/40 give the disconnect reason code.',
         'Policy: Remote Desktop Session Host > Session Time Limits.',
       ],
@@ -995,7 +1034,10 @@ export const CAUSES = {
     title:
       'The connection broker could not place the session (target VM off, booting, pool full or misconfigured)',
     confirm: {
+      finding: 'broker-refused',
+      stage: 'session',
       steps: [
+        'rdp-doctor diagnose HOST sees the Set Error Info ERRINFO_CB_* in the connection sequence.',
         'On the broker: Microsoft-Windows-TerminalServices-SessionBroker/Operational and -SessionBroker-Client/Operational events.',
       ],
     },

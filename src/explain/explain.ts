@@ -1,5 +1,10 @@
 import type { ConnectionPhase, ErrorTableId } from '../data/error-code.js';
-import { DIAGNOSE_FINDING_IDS, type FindingId, type StateFindingId } from '../rules/finding-ids.js';
+import {
+  DIAGNOSE_FINDING_IDS,
+  type FindingId,
+  LOGON_REFUSED_FINDING_IDS,
+  type StateFindingId,
+} from '../rules/finding-ids.js';
 import { type Fix, rankFixes } from '../rules/types.js';
 import { CAUSES, type CauseSpec, type ContextEffect, type ProbeStage } from './causes.js';
 import type { ClientTraits } from './client-profiles.js';
@@ -124,7 +129,43 @@ export interface Explanation {
   readonly range: string | null;
   readonly notes: readonly ReadingNote[];
   readonly causes: readonly ExplainedCause[];
+  /**
+   * Set for failures after the security layer (or with --after-credentials): how diagnose walks
+   * there: the session stage without credentials, the logon check with --user.
+   */
+  readonly sessionCheck: SessionCheck | null;
 }
+
+export interface SessionCheck {
+  readonly stage: 'session';
+  /** Runs without credentials: the connection sequence to the logon screen (servers without NLA). */
+  readonly withoutCredentials: string;
+  /** The opt-in logon check: one CredSSP logon attempt as the user. */
+  readonly logonCheck: string;
+}
+
+/** Phases whose codes are raised after the security layer, where the session stage looks. */
+const AFTER_SECURITY_LAYER: ReadonlySet<ConnectionPhase> = new Set([
+  'connection-setup',
+  'licensing',
+  'logon',
+]);
+
+const SESSION_CHECK: SessionCheck = {
+  stage: 'session',
+  withoutCredentials: 'rdp-doctor diagnose HOST',
+  logonCheck: 'rdp-doctor diagnose HOST --user DOMAIN\\NAME',
+};
+
+/**
+ * Findings only the logon check raises (diagnose needs --user for them). not-in-remote-desktop-users
+ * is an ERRINFO the server sends after a logon, so it needs one too.
+ */
+export const LOGON_CHECK_FINDINGS: ReadonlySet<string> = new Set<string>([
+  ...LOGON_REFUSED_FINDING_IDS,
+  'not-in-remote-desktop-users',
+  'logon-error',
+]);
 
 const LEVEL_SCORE: Readonly<Record<Likelihood, number>> = { high: 3, medium: 2, low: 1 };
 
@@ -342,5 +383,7 @@ export function explainCode(
     range,
     notes,
     causes: rankCauses(refs, context),
+    sessionCheck:
+      context.afterCredentials || (phase !== null && AFTER_SECURITY_LAYER.has(phase)) ? SESSION_CHECK : null,
   };
 }

@@ -1,6 +1,13 @@
+import { ERROR_INFO_CODES } from '../data/error-info.js';
 import type { DiagnoseFindingId } from '../rules/finding-ids.js';
+import { EncryptionLevel } from '../wire/gcc.js';
+import { LicenseErrorCode, StateTransition } from '../wire/licensing.js';
+import { UltimatumReason } from '../wire/mcs.js';
 import { NegFailureCode } from '../wire/rdp-neg.js';
+import { LogonErrorData, LogonErrorType } from '../wire/share-control.js';
 import type { CertificateProfile } from './certificates.js';
+import type { SequenceBehaviour, SequenceDenial, ServerTurn } from './connection-sequence.js';
+import type { CredsspAccount } from './credssp-server.js';
 
 /**
  * The lab's fault catalogue: each scenario is data (what it reproduces, what rdp-doctor should say,
@@ -16,7 +23,10 @@ export type TlsBehaviour =
       readonly maxVersion: 'TLSv1' | 'TLSv1.3';
       /** OpenSSL cipher string; SECLEVEL=0 lets OpenSSL 3 serve TLS 1.0 and weak certificates. */
       readonly ciphers?: string;
-      /** After the handshake, answer the client's CredSSP TSRequest with an NTLM CHALLENGE. */
+      /**
+       * After the handshake, answer the client's CredSSP TSRequest with an NTLM CHALLENGE. Without
+       * CredSSP the connection sequence follows the handshake (see Behaviour's session).
+       */
       readonly credssp?: CredsspBehaviour;
     }
   /** Closes (FIN) on the ClientHello without a byte: the corrupt MachineKeys symptom. */
@@ -41,6 +51,33 @@ export interface CredsspBehaviour {
   readonly clockOffsetMs: number;
   readonly netbiosName: string;
   readonly dnsDomain: string;
+  /**
+   * Accounts the server checks NTLM logons against (credssp-server.ts). Without them it stops
+   * after the CHALLENGE (the client's next message ends the connection); with them it plays the
+   * whole CredSSP exchange and, for an accepted account, the connection sequence.
+   */
+  readonly accounts?: readonly LabAccount[];
+}
+
+/** A CredSSP account, and what the server does once it accepted it. */
+export interface LabAccount extends CredsspAccount {
+  /** The connection sequence for this user (default: the scenario's session). */
+  readonly session?: SequenceBehaviour;
+  /**
+   * HYBRID_EX only (MS-RDPBCGR 2.2.10.2): 'denied' answers AUTHZ_ACCESS_DENIED in the Early User
+   * Authorization Result, then closes: how Windows refuses a user without the right to log on
+   * through Remote Desktop Services before any RDP PDU.
+   */
+  readonly earlyAuthorization?: 'denied';
+}
+
+/**
+ * The connection sequence after the security layer (connection-sequence.ts): licensing, one of
+ * the server's answers replaced by a denial, the logon errors of Save Session Info.
+ */
+export interface SessionBehaviour extends SequenceBehaviour {
+  /** Under Standard RDP Security: ENCRYPTION_LEVEL_CLIENT_COMPATIBLE (default), HIGH or FIPS. */
+  readonly encryptionLevel?: number;
 }
 
 /** How the server answers the client's X.224 Connection Request. */
@@ -68,6 +105,11 @@ export type Behaviour =
       readonly trickleMs?: number;
       /** Sends the server's answers at a crawl (a saturated link or an overloaded host). */
       readonly drip?: DripBehaviour;
+      /**
+       * The connection sequence once the security layer is up (Standard RDP Security, or TLS
+       * without CredSSP); absent: a healthy server that reaches its logon screen (Demand Active).
+       */
+      readonly session?: SessionBehaviour;
     };
 
 /** The server's answers a drip can slow down. */
@@ -201,6 +243,218 @@ function negFailureScenario(code: number): LabScenario {
       ? `FreeRDP: "${name}" then ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED`
       : 'FreeRDP: ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED',
     behaviour: { kind: 'negotiate', answer: { kind: 'failure', failureCode: code } },
+  };
+}
+
+// ---- after the security layer: the connection sequence ---------------------------------------
+
+/** A TLS server (good certificate, no NLA) whose connection sequence plays `session`. */
+function sessionScenario(
+  id: string,
+  title: string,
+  reproduces: string,
+  expectedFinding: DiagnoseFindingId | null,
+  clientError: string,
+  session: SessionBehaviour,
+): LabScenario {
+  return {
+    id,
+    title,
+    reproduces,
+    expectedFinding,
+    clientError,
+    behaviour: { kind: 'negotiate', answer: { kind: 'select-tls' }, tls: modernTls('good'), session },
+  };
+}
+
+function errorInfoName(code: number): string {
+  const entry = ERROR_INFO_CODES.find((candidate) => candidate.value === code);
+  // INVARIANT: the lab sends only codes the table names (a typo fails at load, in every test).
+  if (!entry) throw new Error(`no errorInfo 0x${code.toString(16)} in src/data/error-info.ts`);
+  return entry.name;
+}
+
+const errorInfoAt = (at: ServerTurn, errorInfo: number): SessionBehaviour['deny'] => ({
+  at,
+  denial: { kind: 'error-info', errorInfo } satisfies SequenceDenial,
+});
+
+function clientErrorFor(code: number): string {
+  const name = errorInfoName(code);
+  return code === 0x7
+    ? `mstsc: 0x904 with extended 0x7; FreeRDP: ${name}`
+    : `mstsc: disconnect 0x3 with extended 0x${code.toString(16)}; FreeRDP: ${name}`;
+}
+
+/** The licensing errorInfo codes (MS-RDPBCGR 2.2.5.1.1: 0x100-0x10A), each sent during licensing. */
+const LICENSING_ERROR_INFO = ERROR_INFO_CODES.filter((entry) => entry.value >= 0x100 && entry.value <= 0x10a);
+
+/** "ERRINFO_LICENSE_NO_LICENSE_SERVER" -> "errinfo-license-no-license-server" */
+const scenarioIdFor = (errorInfoName: string): string => errorInfoName.toLowerCase().replaceAll('_', '-');
+
+const SESSION_SCENARIOS: readonly LabScenario[] = [
+  sessionScenario(
+    'server-denied-connection',
+    'Set Error Info ERRINFO_SERVER_DENIED_CONNECTION (0x7) after licensing',
+    'a server that negotiates TLS fine and then refuses the connection before the logon screen (mstsc 0x904 / extended 0x7): "Allow remote connections" off by policy, a connection limit, a filter driver',
+    'server-denied-connection',
+    clientErrorFor(0x7),
+    { deny: errorInfoAt('capabilities', 0x7) },
+  ),
+  sessionScenario(
+    'session-limit',
+    'Set Error Info ERRINFO_LOGON_TIMEOUT (0x4) after licensing',
+    'a session time limit (Remote Desktop Session Host > Session Time Limits) that ends the connection',
+    'session-limit-reached',
+    clientErrorFor(0x4),
+    { deny: errorInfoAt('capabilities', 0x4) },
+  ),
+  sessionScenario(
+    'fresh-credentials-required',
+    'Set Error Info ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED (0xA) after licensing',
+    'a server with "Always prompt for password upon connection" refusing saved credentials',
+    'fresh-credentials-required',
+    clientErrorFor(0xa),
+    { deny: errorInfoAt('capabilities', 0xa) },
+  ),
+  sessionScenario(
+    'broker-destination-not-found',
+    'Set Error Info ERRINFO_CB_DESTINATION_NOT_FOUND (0x400) after licensing',
+    'an RD Connection Broker farm member that cannot find the target session host',
+    'broker-refused',
+    clientErrorFor(0x400),
+    { deny: errorInfoAt('capabilities', 0x400) },
+  ),
+  sessionScenario(
+    'server-out-of-memory',
+    'Set Error Info ERRINFO_OUT_OF_MEMORY (0x6) after licensing',
+    'a session host out of memory (or session space) refusing new sessions',
+    'server-error-info',
+    clientErrorFor(0x6),
+    { deny: errorInfoAt('capabilities', 0x6) },
+  ),
+  ...LICENSING_ERROR_INFO.map((entry) =>
+    sessionScenario(
+      scenarioIdFor(entry.name),
+      `Set Error Info ${entry.name} (0x${entry.value.toString(16).toUpperCase()}) during licensing`,
+      `an RD Session Host whose licensing fails: ${entry.meaning}`,
+      'licensing-refused',
+      clientErrorFor(entry.value),
+      // A License Request, then the errorInfo instead of the Platform Challenge.
+      { licensing: 'full-exchange', deny: errorInfoAt('licensing', entry.value) },
+    ),
+  ),
+  sessionScenario(
+    'licensing-error-alert',
+    'Licensing ERROR_ALERT ERR_NO_LICENSE_SERVER with ST_TOTAL_ABORT',
+    'an RD Session Host past its grace period with no license server: the licensing protocol itself ends the connection',
+    'licensing-refused',
+    'mstsc: "no Remote Desktop License Servers available"; FreeRDP: license error then disconnect',
+    {
+      licensing: {
+        errorCode: LicenseErrorCode.ERR_NO_LICENSE_SERVER,
+        stateTransition: StateTransition.ST_TOTAL_ABORT,
+      },
+    },
+  ),
+  sessionScenario(
+    'licensing-full-exchange',
+    'Full licensing exchange (License Request, Platform Challenge, New License), logon screen reached',
+    'an RD Session Host with a license server issuing per-device CALs',
+    null,
+    'none',
+    { licensing: 'full-exchange' },
+  ),
+  sessionScenario(
+    'disconnect-ultimatum',
+    'MCS Disconnect Provider Ultimatum (rn-provider-initiated) after the Client Info',
+    'a server that drops the connection at the MCS layer without saying why (xrdp failing to start a session, a broken TermService)',
+    'stage-failed',
+    'FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED / "disconnect provider ultimatum"; mstsc: 0x904',
+    {
+      deny: {
+        at: 'client-info',
+        denial: { kind: 'ultimatum', reason: UltimatumReason['rn-provider-initiated'] },
+      },
+    },
+  ),
+  sessionScenario(
+    'stall-after-licensing',
+    'Silent after licensing: the Demand Active never comes',
+    'a server whose session creation hangs (a stuck winlogon or profile service, an overloaded host)',
+    'listener-silent',
+    'mstsc waits on "Configuring remote session", then fails; FreeRDP: times out',
+    { deny: { at: 'capabilities', denial: { kind: 'stall' } } },
+  ),
+  sessionScenario(
+    'reset-after-client-info',
+    'TCP reset right after the Client Info PDU',
+    'a server (or an inline IPS) that resets once the client identified itself',
+    'stage-failed',
+    'mstsc: 0x904; FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED (connection reset by peer)',
+    { deny: { at: 'client-info', denial: { kind: 'reset' } } },
+  ),
+];
+
+/** The password of every lab NLA account: the lab plays account states, not password guessing. */
+export const LAB_ACCOUNT_PASSWORD = 'Correct-Horse-1';
+
+/**
+ * One account per logon outcome of the logon check. A wrong password or an unknown user gets
+ * SEC_E_LOGON_DENIED; each of these, with the right password, gets its own answer.
+ */
+export const LAB_ACCOUNTS: readonly LabAccount[] = [
+  { user: 'good', password: LAB_ACCOUNT_PASSWORD, outcome: 'ok' },
+  { user: 'locked', password: LAB_ACCOUNT_PASSWORD, outcome: 'locked-out' },
+  { user: 'disabled', password: LAB_ACCOUNT_PASSWORD, outcome: 'disabled' },
+  { user: 'expired', password: LAB_ACCOUNT_PASSWORD, outcome: 'account-expired' },
+  { user: 'password-expired', password: LAB_ACCOUNT_PASSWORD, outcome: 'password-expired' },
+  { user: 'must-change', password: LAB_ACCOUNT_PASSWORD, outcome: 'must-change' },
+  { user: 'logon-type-not-granted', password: LAB_ACCOUNT_PASSWORD, outcome: 'logon-type-not-granted' },
+  {
+    user: 'denied-after-logon',
+    password: LAB_ACCOUNT_PASSWORD,
+    outcome: 'ok',
+    session: { deny: errorInfoAt('capabilities', 0x7) },
+  },
+  {
+    user: 'not-in-rdu',
+    password: LAB_ACCOUNT_PASSWORD,
+    outcome: 'ok',
+    session: { deny: errorInfoAt('capabilities', 0x9) },
+  },
+  {
+    user: 'fresh-credentials',
+    password: LAB_ACCOUNT_PASSWORD,
+    outcome: 'ok',
+    session: { deny: errorInfoAt('capabilities', 0xa) },
+  },
+  { user: 'early-denied', password: LAB_ACCOUNT_PASSWORD, outcome: 'ok', earlyAuthorization: 'denied' },
+  {
+    user: 'no-permission',
+    password: LAB_ACCOUNT_PASSWORD,
+    outcome: 'ok',
+    session: {
+      logonErrors: { type: LogonErrorType.LOGON_MSG_NO_PERMISSION, data: LogonErrorData.LOGON_FAILED_OTHER },
+    },
+  },
+];
+
+function nlaAccountsScenario(): LabScenario {
+  const scenario = nlaScenario(
+    'nla-accounts',
+    'NLA server with one account per logon outcome (CredSSP v6, NTLMv2)',
+    'a Windows Server 2022 domain member requiring NLA, for the logon check (--user): accepted, wrong password, locked out, disabled, expired, no right to log on, denied after logon',
+    'nla-required',
+    { version: 6, productVersion: { major: 10, minor: 0, build: 20348 }, clockOffsetMs: 0 },
+  );
+  const behaviour = scenario.behaviour as Extract<Behaviour, { kind: 'negotiate' }>;
+  const tls = behaviour.tls as Extract<TlsBehaviour, { kind: 'handshake' }>;
+  return {
+    ...scenario,
+    clientError:
+      'without credentials: none (the client asks for a password); with them, per account: 0x807 SSL_ERR_LOGON_FAILURE, 0xD07 locked out, 0xB07 disabled, ...',
+    behaviour: { ...behaviour, tls: { ...tls, credssp: { ...tls.credssp!, accounts: LAB_ACCOUNTS } } },
   };
 }
 
@@ -342,12 +596,39 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
   ),
   {
     id: 'standard-rdp-only',
-    title: 'Standard RDP Security only, then closed at the MCS Connect Initial',
+    title: 'Standard RDP Security only (RC4, client-compatible level), logon screen reached',
     reproduces:
-      'SecurityLayer=0 (RDP): TLS and CredSSP refused, only the legacy RC4 security layer offered; then the server closes the connection at the MCS Connect Initial',
-    expectedFinding: 'stage-failed',
+      'SecurityLayer=0 (RDP): TLS and CredSSP refused, only the legacy RC4 security layer offered; the connection sequence then reaches the logon screen',
+    expectedFinding: 'standard-rdp-security-only',
     clientError: 'FreeRDP: "SSL_NOT_ALLOWED_BY_SERVER" for TLS/NLA requests; mstsc falls back or refuses',
     behaviour: { kind: 'negotiate', answer: { kind: 'standard-rdp-only' } },
+  },
+  {
+    id: 'standard-rdp-fips',
+    title: 'Standard RDP Security only at the FIPS encryption level, logon screen reached',
+    reproduces:
+      'SecurityLayer=0 with "System cryptography: use FIPS compliant algorithms": 3DES and HMAC-SHA1 instead of RC4',
+    expectedFinding: 'standard-rdp-security-only',
+    clientError:
+      'mstsc connects; clients without FIPS support for Standard RDP Security fail after the Security Exchange',
+    behaviour: {
+      kind: 'negotiate',
+      answer: { kind: 'standard-rdp-only' },
+      session: { encryptionLevel: EncryptionLevel.FIPS },
+    },
+  },
+  {
+    id: 'standard-rdp-closed-at-mcs',
+    title: 'Standard RDP Security only, then closed at the MCS Connect Initial',
+    reproduces:
+      'SecurityLayer=0 (RDP), then the server closes the connection at the MCS Connect Initial (a broken or half-configured listener)',
+    expectedFinding: 'stage-failed',
+    clientError: 'FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED after the MCS Connect Initial',
+    behaviour: {
+      kind: 'negotiate',
+      answer: { kind: 'standard-rdp-only' },
+      session: { deny: { at: 'mcs-connect', denial: { kind: 'close' } } },
+    },
   },
   {
     id: 'closes-immediately',
@@ -431,6 +712,8 @@ export const LAB_SCENARIOS: readonly LabScenario[] = [
     clientError: 'FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED',
     behaviour: { kind: 'on-connect', action: 'ssh-banner' },
   },
+  ...SESSION_SCENARIOS,
+  nlaAccountsScenario(),
 ];
 
 export function findScenario(id: string): LabScenario | undefined {

@@ -1,15 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import { subjectPublicKeyFromCertificate } from '../wire/credssp-crypto.js';
 import { isDecodeError } from '../wire/errors.js';
+import { EncryptionLevel } from '../wire/gcc.js';
 import {
   AvId,
   avString,
   avTimestamp,
   DEFAULT_NEGOTIATE_FLAGS,
   encodeNtlmChallenge,
+  findNtlmMessage,
+  NtlmMessageType,
   NTLMSSP_REVISION_W2K3,
   NtlmFlag,
 } from '../wire/ntlm.js';
@@ -20,16 +24,22 @@ import {
   NegResponseFlag,
   Protocol,
 } from '../wire/rdp-neg.js';
-import { tpktFrameLength } from '../wire/tpkt.js';
-import { encodeTsRequest, tsRequestFrameLength } from '../wire/ts-request.js';
+import { TPKT_VERSION, tpktFrameLength } from '../wire/tpkt.js';
+import { decodeTsRequest, encodeTsRequest, tsRequestFrameLength } from '../wire/ts-request.js';
 import { type ConnectionRequest, decodeConnectionRequest, encodeConnectionConfirm } from '../wire/x224.js';
 import { labCertificate } from './certificates.js';
+import { ConnectionSequenceServer, type SequenceBehaviour } from './connection-sequence.js';
+import { CredsspServer } from './credssp-server.js';
+import { labStandardSecurityKey } from './sequence-licensing.js';
+import type { LabStandardSecurity } from './sequence-security.js';
 import {
   type CredsspBehaviour,
   type DripAnswer,
   findScenario,
+  type LabAccount,
   type LabScenario,
   type NegotiationAnswer,
+  type SessionBehaviour,
   type TlsBehaviour,
 } from './scenarios.js';
 import { fatalAlertRecord, peekClientHello } from './tls-record.js';
@@ -42,6 +52,13 @@ export interface LabStats {
   /** First TLS records after a Connection Confirm that were a ClientHello (type 22, handshake 1). */
   tlsClientHellos: number;
   handshakesCompleted: number;
+  /** NTLM AUTHENTICATE messages received in a CredSSP TSRequest (none may come without --user). */
+  ntlmAuthenticates: number;
+  /** Client Info PDUs received, and those carrying a user name or a password (none without --user). */
+  clientInfos: number;
+  credentialedClientInfos: number;
+  /** Demand Active PDUs sent: connections that reached the logon screen. */
+  demandActives: number;
 }
 
 export interface LabServerOptions {
@@ -93,7 +110,21 @@ const OVERSIZED_TPKT_HEADER = Uint8Array.of(0x03, 0x00, 0xff, 0xff);
 const GARBAGE_SIZE = 64;
 /** A drip sends a piece this often (at most): 20 B/s is then one byte every 50 ms. */
 const DRIP_TICKS_PER_SECOND = 20;
+/** Early User Authorization Result (MS-RDPBCGR 2.2.10.2): AUTHZ_SUCCESS and AUTHZ_ACCESS_DENIED. */
+const AUTHZ_SUCCESS = 0x00000000;
+const AUTHZ_ACCESS_DENIED = 0x00000005;
+/** ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: the HYBRID (no early authorization) form of the same refusal. */
+const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES = 0x9;
 const noop = (): void => {};
+
+/** What every connection of one lab server shares: made once, before listening. */
+interface LabKeys {
+  readonly secureContext?: SecureContext;
+  /** The TLS certificate's SubjectPublicKey, which CredSSP binds to. */
+  readonly tlsSubjectPublicKey?: Uint8Array;
+  /** The RSA key and proprietary certificate of Standard RDP Security. */
+  readonly standardSecurity?: LabStandardSecurity;
+}
 
 /** Starts a fault-injecting RDP listener playing one scenario. */
 export async function startLabServer(
@@ -102,20 +133,24 @@ export async function startLabServer(
 ): Promise<LabServer> {
   const scenario = typeof scenarioOrId === 'string' ? findScenario(scenarioOrId) : scenarioOrId;
   if (!scenario) throw new UnknownScenarioError(String(scenarioOrId));
-  const behaviour = scenario.behaviour;
-  const tls = behaviour.kind === 'negotiate' ? behaviour.tls : undefined;
-  // Certificates are made before listening so a failure surfaces here, not on the first client.
-  const secureContext =
-    tls?.kind === 'handshake'
-      ? await secureContextFor(tls, options.certificateNames ?? [options.host, 'localhost', hostname()])
-      : undefined;
+  // Keys and certificates are made before listening so a failure surfaces here, not on the first client.
+  const keys = await labKeys(scenario, options.certificateNames ?? [options.host, 'localhost', hostname()]);
 
-  const stats: LabStats = { connections: 0, x224Requests: 0, tlsClientHellos: 0, handshakesCompleted: 0 };
+  const stats: LabStats = {
+    connections: 0,
+    x224Requests: 0,
+    tlsClientHellos: 0,
+    handshakesCompleted: 0,
+    ntlmAuthenticates: 0,
+    clientInfos: 0,
+    credentialedClientInfos: 0,
+    demandActives: 0,
+  };
   const connections = new Set<Connection>();
   const server = createServer({ pauseOnConnect: false, noDelay: true });
   server.maxConnections = MAX_CONNECTIONS;
   server.on('connection', (socket) => {
-    const connection = new Connection(socket, scenario, stats, secureContext);
+    const connection = new Connection(socket, scenario, stats, keys);
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
     connection.start();
@@ -154,18 +189,29 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-async function secureContextFor(
-  behaviour: Extract<TlsBehaviour, { kind: 'handshake' }>,
-  names: readonly string[],
-): Promise<SecureContext> {
-  const certificate = await labCertificate(behaviour.certificate, [...new Set(names)]);
-  return createSecureContext({
+async function labKeys(scenario: LabScenario, names: readonly string[]): Promise<LabKeys> {
+  const behaviour = scenario.behaviour;
+  if (behaviour.kind !== 'negotiate') return {};
+  const standardSecurity =
+    behaviour.answer.kind === 'standard-rdp-only' ? labStandardSecurityKey() : undefined;
+  const tls = behaviour.tls;
+  if (tls?.kind !== 'handshake') return standardSecurity ? { standardSecurity } : {};
+  const certificate = await labCertificate(tls.certificate, [...new Set(names)]);
+  const secureContext = createSecureContext({
     cert: certificate.certificatePem,
     key: certificate.privateKeyPem,
-    minVersion: behaviour.minVersion,
-    maxVersion: behaviour.maxVersion,
-    ...(behaviour.ciphers ? { ciphers: behaviour.ciphers } : {}),
+    minVersion: tls.minVersion,
+    maxVersion: tls.maxVersion,
+    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
   });
+  const tlsSubjectPublicKey = tls.credssp?.accounts
+    ? subjectPublicKeyFromCertificate(new X509Certificate(certificate.certificatePem).raw)
+    : undefined;
+  return {
+    secureContext,
+    ...(tlsSubjectPublicKey ? { tlsSubjectPublicKey } : {}),
+    ...(standardSecurity ? { standardSecurity } : {}),
+  };
 }
 
 /** What the server answers to a request, per MS-RDPBCGR 3.3.5.3.1 as a Windows host would. */
@@ -204,7 +250,7 @@ class Connection {
     private readonly socket: Socket,
     private readonly scenario: LabScenario,
     private readonly stats: LabStats,
-    private readonly secureContext: SecureContext | undefined,
+    private readonly keys: LabKeys,
   ) {}
 
   start(): void {
@@ -300,7 +346,8 @@ class Connection {
       return;
     }
     if (behaviour.kind !== 'negotiate') return;
-    const negotiation = answerFor(behaviour.answer, request.negotiation?.requestedProtocols ?? Protocol.RDP);
+    const requestedProtocols = request.negotiation?.requestedProtocols ?? Protocol.RDP;
+    const negotiation = answerFor(behaviour.answer, requestedProtocols);
     const confirm = encodeConnectionConfirm({
       dstRef: request.srcRef ?? 0,
       srcRef: SERVER_SOURCE_REFERENCE,
@@ -313,11 +360,17 @@ class Connection {
       } else if (negotiation.selectedProtocol !== Protocol.RDP && behaviour.tls) {
         socket.resume();
         const tls = behaviour.tls;
-        this.collect((buffer) => this.onFirstTlsBytes(buffer, tls));
+        const selected = negotiation.selectedProtocol;
+        this.collect((buffer) => this.onFirstTlsBytes(buffer, tls, selected, requestedProtocols));
       } else {
-        // Standard RDP Security: the lab stops at negotiation and ends at the client's next PDU.
+        // Standard RDP Security: the connection sequence follows on the bare TCP connection.
         socket.resume();
-        socket.once('data', () => socket.end());
+        this.runSequence(socket, {
+          selectedProtocol: Protocol.RDP,
+          requestedProtocols,
+          session: behaviour.session ?? {},
+          head: this.take(this.pending.length),
+        });
       }
     };
     if (behaviour.trickleMs !== undefined) {
@@ -380,7 +433,12 @@ class Connection {
     next();
   }
 
-  private onFirstTlsBytes(buffer: Buffer, behaviour: TlsBehaviour): boolean {
+  private onFirstTlsBytes(
+    buffer: Buffer,
+    behaviour: TlsBehaviour,
+    selectedProtocol: number,
+    requestedProtocols: number,
+  ): boolean {
     const peek = peekClientHello(buffer);
     if (peek === 'need-more') return false;
     this.socket.pause();
@@ -408,7 +466,7 @@ class Connection {
       );
       return true;
     }
-    this.upgrade(this.take(this.pending.length));
+    this.upgrade(this.take(this.pending.length), selectedProtocol, requestedProtocols);
     return true;
   }
 
@@ -416,7 +474,7 @@ class Connection {
    * Hands the connection to TLS. Bytes already read (the peeked ClientHello) are replayed through
    * a Duplex: a TLSSocket over a net.Socket would read its handle directly and lose them.
    */
-  private upgrade(head: Buffer): void {
+  private upgrade(head: Buffer, selectedProtocol: number, requestedProtocols: number): void {
     const { socket, stats } = this;
     const transport = new Duplex({
       read: () => {
@@ -449,7 +507,7 @@ class Connection {
     });
     socket.once('end', () => transport.push(null));
     socket.once('close', () => transport.destroy());
-    const tlsSocket = new TLSSocket(transport, { isServer: true, secureContext: this.secureContext! });
+    const tlsSocket = new TLSSocket(transport, { isServer: true, secureContext: this.keys.secureContext! });
     this.tlsSocket = tlsSocket;
     tlsSocket.on('error', () => socket.destroy());
     tlsSocket.once('secure', () => {
@@ -457,26 +515,194 @@ class Connection {
     });
     const credssp = this.credssp();
     if (!credssp) {
-      // The lab stops after the TLS handshake: the client's first PDU (MCS Connect Initial) ends it.
-      tlsSocket.once('data', () => tlsSocket.end());
+      // TLS without CredSSP: the connection sequence follows the handshake.
+      this.runSequence(tlsSocket, { selectedProtocol, requestedProtocols, session: this.session() });
       return;
     }
+    if (credssp.accounts) {
+      this.runCredssp(tlsSocket, credssp, credssp.accounts, selectedProtocol, requestedProtocols);
+      return;
+    }
+    // NEGOTIATE is answered with a CHALLENGE; whatever the client says next (an AUTHENTICATE,
+    // counted but never checked) ends the connection.
+    this.readTsRequests(tlsSocket, (request, index) => {
+      if (index === 0) {
+        // Dripped, each piece is a write of its own, so a TLS record of its own the client can read.
+        this.send('credssp', credsspChallenge(credssp), (piece, done) => tlsSocket.write(piece, done), noop);
+        return true;
+      }
+      tlsSocket.end();
+      return false;
+    });
+  }
+
+  /**
+   * Reads whole TSRequests (counting the NTLM AUTHENTICATEs among them) and hands each to
+   * `onRequest` with its index until it returns false. A malformed one ends the connection.
+   */
+  private readTsRequests(
+    tlsSocket: TLSSocket,
+    onRequest: (request: Uint8Array, index: number) => boolean,
+  ): void {
     let received = Buffer.alloc(0);
+    let index = 0;
     const onData = (chunk: Buffer): void => {
       received = Buffer.concat([received, chunk]);
-      const frame = tsRequestFrameLength(received);
-      if (frame.kind === 'need-more' || (frame.kind === 'length' && received.length < frame.length)) return;
-      tlsSocket.off('data', onData);
-      if (frame.kind === 'malformed') {
-        tlsSocket.end();
-        return;
+      for (;;) {
+        const frame = tsRequestFrameLength(received);
+        if (frame.kind === 'need-more') return;
+        if (frame.kind === 'malformed' || received.length > MAX_PENDING_BYTES) {
+          tlsSocket.off('data', onData);
+          tlsSocket.end();
+          return;
+        }
+        if (received.length < frame.length) return;
+        // A copy: the machines keep messages (the MIC covers all three NTLM messages).
+        const request = Uint8Array.from(received.subarray(0, frame.length));
+        received = received.subarray(frame.length);
+        if (carriesNtlmAuthenticate(request)) this.stats.ntlmAuthenticates++;
+        if (!onRequest(request, index++)) {
+          tlsSocket.off('data', onData);
+          return;
+        }
       }
-      // Whatever the client says next (an AUTHENTICATE we never check) ends the connection.
-      tlsSocket.once('data', () => tlsSocket.end());
-      // Dripped, each piece is a write of its own, so a TLS record of its own the client can read.
-      this.send('credssp', credsspChallenge(credssp), (piece, done) => tlsSocket.write(piece, done), noop);
     };
     tlsSocket.on('data', onData);
+  }
+
+  /**
+   * The whole CredSSP exchange against the scenario's accounts (credssp-server.ts). A refusal
+   * ends the connection after the server's errorCode; an accepted account gets the Early User
+   * Authorization Result (HYBRID_EX), then the connection sequence as that user.
+   */
+  private runCredssp(
+    tlsSocket: TLSSocket,
+    credssp: CredsspBehaviour,
+    accounts: readonly LabAccount[],
+    selectedProtocol: number,
+    requestedProtocols: number,
+  ): void {
+    const server = new CredsspServer({
+      accounts,
+      serverPublicKey: this.keys.tlsSubjectPublicKey!,
+      random: (size) => randomBytes(size),
+      now: () => new Date(Date.now() + credssp.clockOffsetMs),
+      netbiosComputerName: credssp.netbiosName,
+      netbiosDomainName: netbiosDomain(credssp.dnsDomain),
+      dnsComputerName: `${credssp.netbiosName.toLowerCase()}.${credssp.dnsDomain}`,
+      dnsDomainName: credssp.dnsDomain,
+      version: credssp.version,
+    });
+    this.readTsRequests(tlsSocket, (request) => {
+      const step = server.receive(request);
+      if (step.reply) tlsSocket.write(step.reply);
+      if (!step.done) return true;
+      const account =
+        step.done.outcome === 'ok'
+          ? accounts.find((each) => each.user.toLowerCase() === (step.done!.user ?? '').toLowerCase())
+          : undefined;
+      if (!account) {
+        tlsSocket.end();
+        return false;
+      }
+      const loggedOnUser = { userName: step.done.user ?? account.user, domain: step.done.domain ?? '' };
+      let session: SessionBehaviour = account.session ?? this.session();
+      if (selectedProtocol === Protocol.HYBRID_EX) {
+        const denied = account.earlyAuthorization === 'denied';
+        tlsSocket.write(u32le(denied ? AUTHZ_ACCESS_DENIED : AUTHZ_SUCCESS));
+        if (denied) {
+          tlsSocket.end();
+          return false;
+        }
+      } else if (account.earlyAuthorization === 'denied') {
+        session = {
+          ...session,
+          deny: {
+            at: 'capabilities',
+            denial: { kind: 'error-info', errorInfo: ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES },
+          },
+        };
+      }
+      this.runSequence(tlsSocket, { selectedProtocol, requestedProtocols, session, loggedOnUser });
+      return false;
+    });
+  }
+
+  /**
+   * Plays the connection sequence (connection-sequence.ts) on `stream`: whole frames to the
+   * machine, its frames back, then what it says to do with the connection.
+   */
+  private runSequence(
+    stream: Socket | TLSSocket,
+    options: {
+      selectedProtocol: number;
+      requestedProtocols: number;
+      session: SessionBehaviour;
+      loggedOnUser?: { userName: string; domain: string };
+      head?: Buffer;
+    },
+  ): void {
+    const { stats } = this;
+    const level = options.session.encryptionLevel ?? EncryptionLevel.CLIENT_COMPATIBLE;
+    const standard = this.keys.standardSecurity;
+    const machine = new ConnectionSequenceServer({
+      selectedProtocol: options.selectedProtocol,
+      requestedProtocols: options.requestedProtocols,
+      behaviour: sequenceBehaviour(options.session),
+      ...(options.selectedProtocol === Protocol.RDP && standard
+        ? { standardSecurity: { encryptionLevel: level, key: standard } }
+        : {}),
+      ...(options.loggedOnUser ? { loggedOnUser: options.loggedOnUser } : {}),
+      random: (size) => randomBytes(size),
+    });
+    let received: Buffer = options.head ?? Buffer.alloc(0);
+    let ended = false;
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length > MAX_PENDING_BYTES) {
+        this.destroy();
+        return;
+      }
+      while (!ended && received.length > 0) {
+        // Fast-path input is only legal once the client has its Demand Active.
+        const length = clientFrameLength(received, machine.demandActives > 0);
+        if (length === 'need-more') return;
+        if (length === 'malformed') {
+          ended = true;
+          stream.end();
+          return;
+        }
+        const frame = received.subarray(0, length);
+        received = received.subarray(length);
+        // Fast-path input (after the Confirm Active) needs no answer.
+        if (frame[0] !== TPKT_VERSION) continue;
+        const clientInfoBefore = machine.clientInfo;
+        const demandActives = machine.demandActives;
+        const step = machine.receive(frame);
+        const clientInfo = machine.clientInfo;
+        if (!clientInfoBefore && clientInfo) {
+          stats.clientInfos++;
+          if (clientInfo.credentialed) stats.credentialedClientInfos++;
+        }
+        stats.demandActives += machine.demandActives - demandActives;
+        for (const out of step.send) stream.write(out);
+        if (step.end === 'close') {
+          ended = true;
+          stream.end();
+        } else if (step.end === 'reset') {
+          ended = true;
+          this.socket.resetAndDestroy();
+        }
+      }
+    };
+    stream.on('data', onData);
+    if (received.length > 0) onData(Buffer.alloc(0));
+  }
+
+  /** The scenario's connection sequence (a healthy one when it names none). */
+  private session(): SessionBehaviour {
+    const behaviour = this.scenario.behaviour;
+    return behaviour.kind === 'negotiate' ? (behaviour.session ?? {}) : {};
   }
 
   private credssp(): CredsspBehaviour | undefined {
@@ -508,6 +734,61 @@ function credsspChallenge(behaviour: CredsspBehaviour): Uint8Array {
     version: { ...behaviour.productVersion, revision: NTLMSSP_REVISION_W2K3 },
   });
   return encodeTsRequest({ version: behaviour.version, negoTokens: [challenge] });
+}
+
+/** The machine's part of a scenario's session (the encryption level is the driver's). */
+function sequenceBehaviour(session: SessionBehaviour): SequenceBehaviour {
+  const { encryptionLevel: _level, ...behaviour } = session;
+  return behaviour;
+}
+
+/** "lab.rdp-doctor.invalid" -> "LAB": the NetBIOS domain a Windows host derives from its DNS domain. */
+function netbiosDomain(dnsDomain: string): string {
+  return dnsDomain.split('.')[0]!.toUpperCase();
+}
+
+function u32le(value: number): Uint8Array {
+  return Uint8Array.of(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
+}
+
+/** Whether a TSRequest's negoTokens hold an NTLM AUTHENTICATE_MESSAGE (MS-NLMP 2.2.1.3, MessageType 3). */
+function carriesNtlmAuthenticate(tsRequest: Uint8Array): boolean {
+  let tokens: readonly Uint8Array[];
+  try {
+    tokens = decodeTsRequest(tsRequest).negoTokens ?? [];
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    return false;
+  }
+  return tokens.some((token) => {
+    const message = findNtlmMessage(token);
+    if (!message || message.length < 12) return false;
+    const type = message[8]! | (message[9]! << 8) | (message[10]! << 16) | (message[11]! << 24);
+    return type === NtlmMessageType.AUTHENTICATE;
+  });
+}
+
+/**
+ * The length of the client's next frame: a TPKT (first byte 3) or, when `fastPath`, a fast-path
+ * input PDU (MS-RDPBCGR 2.2.8.1.2: a length of one byte, or two with the top bit of the first set).
+ */
+function clientFrameLength(bytes: Uint8Array, fastPath: boolean): number | 'need-more' | 'malformed' {
+  if (bytes[0] === TPKT_VERSION) {
+    const frame = tpktFrameLength(bytes);
+    if (frame.kind === 'malformed') return 'malformed';
+    if (frame.kind === 'need-more' || bytes.length < frame.length) return 'need-more';
+    return frame.length;
+  }
+  if (!fastPath) return 'malformed';
+  if (bytes.length < 2) return 'need-more';
+  const first = bytes[1]!;
+  let length = first;
+  if (first & 0x80) {
+    if (bytes.length < 3) return 'need-more';
+    length = ((first & 0x7f) << 8) | bytes[2]!;
+  }
+  if (length < 2) return 'malformed';
+  return bytes.length < length ? 'need-more' : length;
 }
 
 function garbage(): Buffer {

@@ -1,7 +1,9 @@
 import { isIP } from 'node:net';
 import type tls from 'node:tls';
+import { Protocol } from '../wire/rdp-neg.js';
 import { tpktFrameLength } from '../wire/tpkt.js';
 import { type ConnectResult, type Conversation, connectTcp } from './conversation.js';
+import type { Credentials } from './credentials.js';
 import { formatHostPort } from './host-port.js';
 import { Limiter } from './limiter.js';
 import { SparePool } from './spare-pool.js';
@@ -16,6 +18,7 @@ import {
   selectsCredssp,
   selectsTls,
 } from './stages/negotiation.js';
+import type { SessionStageOptions } from './stages/session.js';
 import { handshakeTls, loadTls } from './stages/tls.js';
 import { type ClientHelloProfile, postureSummary, probeTlsPosture } from './stages/tls-posture.js';
 import type {
@@ -26,6 +29,8 @@ import type {
   NegotiationProbe,
   ProbeObservations,
   ProbeTarget,
+  SessionObservation,
+  SessionOutcome,
   StageName,
   TcpAddressResult,
   TcpObservation,
@@ -72,6 +77,12 @@ export interface ProbeOptions {
    * profile's hello. `false` skips it (a quick diagnosis).
    */
   readonly tlsPosture?: false | { readonly clients: readonly ClientHelloProfile[] };
+  /**
+   * The rest of the connection sequence on one more connection (see SessionPlan). Without
+   * credentials it stops at Demand Active (the logon screen) and sends none; with them it is the
+   * logon check: CredSSP with the password, one attempt. `false` skips the stage.
+   */
+  readonly session?: false | { readonly credentials?: Credentials; readonly fullLogon?: boolean };
 }
 
 /** Stages that run on a connection the driver hands them (kept apart to keep the driver thin). */
@@ -87,6 +98,58 @@ export interface ExtraStages {
     probe: NegotiationProbe,
     timeoutMs: number,
   ) => Promise<Attempt<unknown>>;
+  /** On the raw connection (Standard RDP Security) or the established TLS socket. */
+  session?: (
+    transport: Conversation | tls.TLSSocket,
+    options: SessionStageOptions,
+  ) => Promise<Attempt<unknown>>;
+}
+
+/** Which connection the session stage opens, or why it does not run (pure; see planSession). */
+export type SessionPlan =
+  | { readonly kind: 'skip'; readonly because: string }
+  | { readonly kind: 'run'; readonly request: NegotiationRequest; readonly overTls: boolean };
+
+const requestLabelled = (label: NegotiationRequest['label']) =>
+  NEGOTIATION_REQUESTS.find((request) => request.label === label)!;
+
+/**
+ * Where the connection sequence can run, from the negotiation matrix. Without credentials: under
+ * TLS when some request selected SSL, else under Standard RDP Security when the RDP-only request
+ * was accepted; a server that requires NLA shows its logon screen only after credentials. With
+ * credentials: the modern request (SSL | HYBRID | HYBRID_EX) when the server offers CredSSP.
+ */
+export function planSession(probes: readonly NegotiationProbe[], withCredentials: boolean): SessionPlan {
+  const offersCredssp = probes.some(selectsCredssp);
+  if (withCredentials)
+    return offersCredssp
+      ? { kind: 'run', request: requestLabelled('modern'), overTls: true }
+      : { kind: 'skip', because: 'the server offers no CredSSP (NLA), which the logon check needs' };
+  const selectsSsl = probes.some(
+    (probe) =>
+      (probe.label === 'ssl' || probe.label === 'modern') &&
+      probe.outcome === 'selected' &&
+      probe.selectedProtocol === Protocol.SSL,
+  );
+  if (selectsSsl) return { kind: 'run', request: requestLabelled('ssl'), overTls: true };
+  const rdp = probes.find((probe) => probe.label === 'rdp');
+  if (
+    rdp &&
+    (rdp.outcome === 'no-negotiation-data' ||
+      (rdp.outcome === 'selected' && rdp.selectedProtocol === Protocol.RDP))
+  )
+    return { kind: 'run', request: requestLabelled('rdp'), overTls: false };
+  if (offersCredssp)
+    return {
+      kind: 'skip',
+      because: 'the server requires NLA: the logon screen comes only after credentials (--user)',
+    };
+  return {
+    kind: 'skip',
+    because: answeredAny(probes)
+      ? 'the server selected no protocol the sequence can run under'
+      : 'negotiation failed',
+  };
 }
 
 /** The TLS posture's time budget, in per-step timeouts. */
@@ -518,6 +581,121 @@ export async function runProbe(
     }
   })();
 
+  // 8. The rest of the connection sequence, on its own connection once the matrix has answered.
+  const runSessionStage = async (
+    matrix: readonly NegotiationProbe[],
+  ): Promise<Attempt<SessionObservation>> => {
+    const wanted = options.session;
+    if (wanted === false) return skipped('session', 'the connection sequence was not asked for');
+    const stage = options.extraStages?.session;
+    if (!stage) return skipped('session', 'probing the connection sequence is not available');
+    const credentials = wanted?.credentials;
+    const plan = planSession(matrix, credentials !== undefined);
+    if (plan.kind === 'skip') return skipped('session', plan.because);
+    // The sequence continues a client's path: when the step before it failed, its own attempt
+    // would only fail there again (and count as a second problem).
+    if (plan.overTls) {
+      await tlsWork;
+      if (result.tls?.status === 'failed') return skipped('session', 'the TLS handshake failed');
+    } else {
+      await rdpWork;
+      if (result.rdpSecurity?.status === 'failed')
+        return skipped('session', 'the MCS Connect Initial under Standard RDP Security failed');
+    }
+    const started = performance.now();
+    const notStarted = (outcome: SessionOutcome, underProtocol: string, detail: string) =>
+      sessionNotStarted(outcome, underProtocol, credentials !== undefined, elapsed(started), detail);
+    const release = await limiter.acquire();
+    const admitted = await admission.acquire();
+    let conversation: Conversation | undefined;
+    let socket: tls.TLSSocket | undefined;
+    try {
+      const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
+      if (connect.kind === 'failed') {
+        admitted();
+        return {
+          stage: 'session',
+          status: 'failed',
+          reason: reasonFor(connect.error),
+          error: connect.error,
+          ms: elapsed(started),
+          summary: `the connection for the sequence failed (${connect.error.code})`,
+        };
+      }
+      conversation = connect.conversation;
+      conversation.write(buildNegotiationRequest(plan.request));
+      const answer = await conversation.readFrame(tpktFrameLength, timeoutMs);
+      admitted();
+      const probe = interpretNegotiationAnswer(plan.request, answer);
+      const underProtocol = probe.selectedName ?? (plan.overTls ? 'SSL' : 'RDP');
+      const selected = probe.outcome === 'selected' || probe.outcome === 'no-negotiation-data';
+      const fits = plan.overTls
+        ? credentials
+          ? selectsCredssp(probe)
+          : selectsTls(probe)
+        : selected && !selectsTls(probe);
+      if (!fits)
+        return notStarted(
+          ['closed', 'reset', 'timeout'].includes(probe.outcome)
+            ? (probe.outcome as SessionOutcome)
+            : 'malformed',
+          underProtocol,
+          `the X.224 negotiation answered ${probe.outcome}${probe.selectedName ? ` (${probe.selectedName})` : ''} this time`,
+        );
+      const sessionOptions: SessionStageOptions = {
+        timeoutMs,
+        underProtocol,
+        selectedProtocol: probe.selectedProtocol ?? Protocol.RDP,
+        ...(credentials ? { credentials, fullLogon: wanted?.fullLogon ?? false } : {}),
+        now,
+        targetName: `TERMSRV/${probeTarget.expectedName}`,
+      };
+      if (!plan.overTls) return (await stage(conversation, sessionOptions)) as Attempt<SessionObservation>;
+      const handshake = await handshakeTls(conversation.detach(), {
+        timeoutMs,
+        underProtocol,
+        alertName: options.alertName ?? ((code) => `alert ${code}`),
+        ...(isHostName(target.host) ? { servername: target.host } : {}),
+      });
+      socket = handshake.socket;
+      const leaf = handshake.observation.chainDer[0];
+      if (!socket || handshake.observation.outcome !== 'established')
+        return notStarted(
+          handshake.observation.outcome === 'timeout' ? 'timeout' : 'closed',
+          underProtocol,
+          `the TLS handshake for the sequence failed (${tlsSummary(handshake.observation)})`,
+        );
+      return (await stage(socket, {
+        ...sessionOptions,
+        ...(leaf ? { serverCertificateDer: new Uint8Array(Buffer.from(leaf, 'base64')) } : {}),
+      })) as Attempt<SessionObservation>;
+    } catch (error) {
+      // INVARIANT: hostile answers are data; an exception here is our bug, kept apart from the server's.
+      return {
+        stage: 'session',
+        status: 'failed',
+        reason: 'internal-bug',
+        error: { code: 'INTERNAL', message: (error as Error).message },
+        ms: elapsed(started),
+        summary: `the connection sequence failed inside rdp-doctor: ${(error as Error).message}`,
+      };
+    } finally {
+      admitted();
+      // The TLS socket first: closing the raw one under it crashes Node 20's TLSWrap (SIGSEGV).
+      socket?.destroy();
+      conversation?.close();
+      release();
+    }
+  };
+
+  const sessionWork = (async () => {
+    const matrix = await Promise.all(probeRuns);
+    const attempt = await runSessionStage(matrix);
+    // Reported after the stages a client meets before it.
+    await Promise.all([tlsWork, rdpWork]);
+    result.session = report(attempt);
+  })();
+
   const probes = await Promise.all(probeRuns);
   const postureLabel = await postureLabelRun;
   // Stability samples: the posture's own connects when it runs (tens of them, each admitted only
@@ -558,10 +736,35 @@ export async function runProbe(
   });
   negotiationReported();
 
-  await Promise.all([tlsWork, rdpWork, postureWork]);
+  await Promise.all([tlsWork, rdpWork, postureWork, sessionWork]);
   for (const label of [...conversations.keys()]) releaseKept(label);
   spares.close();
   return result;
+}
+
+/** A session attempt that ended before the sequence began (the connection, X.224 or TLS failed this time). */
+function sessionNotStarted(
+  outcome: SessionOutcome,
+  underProtocol: string,
+  credentialsSent: boolean,
+  ms: number,
+  detail: string,
+): Attempt<SessionObservation> {
+  return {
+    stage: 'session',
+    status: 'failed',
+    reason: reasonForExchangeEnd(outcome),
+    observation: {
+      underProtocol,
+      credentialsSent: false,
+      outcome,
+      phase: credentialsSent ? 'credssp-logon' : 'mcs-connect',
+      phasesCompleted: [],
+      ms,
+    },
+    ms,
+    summary: detail,
+  };
 }
 
 function finishSkipped(
@@ -575,6 +778,7 @@ function finishSkipped(
   result.certificate = report(skipped('certificate', because));
   result.credssp = report(skipped('credssp', because));
   result.rdpSecurity = report(skipped('rdp-security', because));
+  result.session = report(skipped('session', because));
   return result;
 }
 

@@ -4,7 +4,8 @@
  * Everything here is plain JSON data so a diagnosis can be saved, replayed and diffed.
  */
 
-export type StageName = 'dns' | 'tcp' | 'negotiation' | 'tls' | 'certificate' | 'credssp' | 'rdp-security';
+export type StageName =
+  'dns' | 'tcp' | 'negotiation' | 'tls' | 'certificate' | 'credssp' | 'rdp-security' | 'session';
 export const STAGE_ORDER: readonly StageName[] = [
   'dns',
   'tcp',
@@ -13,6 +14,7 @@ export const STAGE_ORDER: readonly StageName[] = [
   'certificate',
   'credssp',
   'rdp-security',
+  'session',
 ];
 
 export type StageStatus = 'ok' | 'failed' | 'skipped';
@@ -424,6 +426,121 @@ export interface RdpSecurityObservation {
   readonly ms: number;
 }
 
+// --- The rest of the connection sequence (MS-RDPBCGR 1.3.1.1) -------------------------------
+
+/**
+ * The phases after the security layer, in the order a client meets them. `credssp-logon` is the
+ * full CredSSP exchange with credentials (only with --user); `finalization` is Confirm Active to
+ * Font Map, `logon` the wait for Save Session Info (only with --logon).
+ */
+export type SessionPhase =
+  | 'credssp-logon'
+  | 'early-user-authorization'
+  | 'mcs-connect'
+  | 'erect-domain'
+  | 'attach-user'
+  | 'channel-join'
+  | 'security-exchange'
+  | 'client-info'
+  | 'licensing'
+  | 'capabilities'
+  | 'finalization'
+  | 'logon';
+
+export type SessionOutcome =
+  /** Demand Active arrived: the server would show its logon screen (no credentials were sent). */
+  | 'logon-screen'
+  /** With --user: CredSSP accepted the credentials and the sequence reached Demand Active. */
+  | 'credentials-accepted'
+  /** With --logon: the server's Save Session Info said the user is logged on. */
+  | 'logged-on'
+  /** With --user: CredSSP refused (see logon.status / logon.errorCode). */
+  | 'credentials-refused'
+  /** A Set Error Info PDU came, then the end of the connection (see errorInfo). */
+  | 'error-info'
+  /** A licensing Error Alert other than STATUS_VALID_CLIENT (see licensing). */
+  | 'licensing-error'
+  /** MCS Disconnect Provider Ultimatum without an error info (see ultimatum). */
+  | 'disconnect-ultimatum'
+  /** The MCS Connect-Response, Attach User or Channel Join carried a result other than success. */
+  | 'mcs-refused'
+  /** With --logon: the Save Session Info carried a logon error (see logonErrors). */
+  | 'logon-error'
+  | 'closed'
+  | 'reset'
+  | 'timeout'
+  | 'malformed';
+
+/** A Set Error Info PDU (MS-RDPBCGR 2.2.5.1.1), named from src/data/error-info.ts by the rules. */
+export interface ErrorInfoFact {
+  readonly code: number;
+  /** The spec's name, or "unknown error info 0x..." (kept: an odd answer is evidence). */
+  readonly name: string;
+  /** The phase it arrived in. */
+  readonly phase: SessionPhase;
+}
+
+export interface LicensingFacts {
+  /** The server asked for a license (a License Request), rather than answering STATUS_VALID_CLIENT at once. */
+  readonly serverRequestedLicense: boolean;
+  /** Licensing PDUs the server sent, by name (LICENSE_REQUEST, PLATFORM_CHALLENGE, NEW_LICENSE, ERROR_ALERT). */
+  readonly messages: readonly string[];
+  readonly outcome: 'valid-client' | 'license-issued' | 'error-alert' | 'incomplete';
+  /** For an error alert: dwErrorCode and its name (MS-RDPBCGR 2.2.1.12.1.3). */
+  readonly errorCode?: number;
+  readonly errorName?: string;
+  readonly stateTransition?: number;
+  readonly stateTransitionName?: string;
+}
+
+/** The logon check's CredSSP exchange (only with --user). The password never appears here. */
+export interface LogonFacts {
+  /** DOMAIN\name or name, as given to --user. */
+  readonly user: string;
+  /** How far the exchange got. */
+  readonly step: 'negotiate' | 'authenticate' | 'public-key' | 'credentials' | 'done';
+  /** 'accepted': the server verified the password (pubKeyAuth came back) and took the credentials. */
+  readonly status: 'accepted' | 'refused' | 'failed';
+  /** TSRequest.errorCode (an NTSTATUS or SEC_E_ HRESULT) when the server sent one. */
+  readonly errorCode?: number;
+  readonly errorName?: string;
+  readonly credsspVersion?: number;
+  /** With --logon: a session was created (and is left disconnected). */
+  readonly fullLogon: boolean;
+}
+
+export interface SessionObservation {
+  /** The protocol the sequence ran under: 'RDP' (Standard RDP Security), 'SSL', 'HYBRID', 'HYBRID_EX'. */
+  readonly underProtocol: string;
+  /** Whether any credential was sent (only with --user). */
+  readonly credentialsSent: boolean;
+  readonly outcome: SessionOutcome;
+  /** The phase the sequence ended in (the last one started). */
+  readonly phase: SessionPhase;
+  readonly phasesCompleted: readonly SessionPhase[];
+  readonly errorInfo?: ErrorInfoFact;
+  /** MCS Disconnect Provider Ultimatum reason (T.125 Reason: rn-domain-disconnected 0 ... rn-channel-purged 4). */
+  readonly ultimatum?: { readonly reason: number; readonly name: string; readonly phase: SessionPhase };
+  /** MCS result name when a Connect-Response / Attach User / Channel Join refused. */
+  readonly mcsResult?: string;
+  readonly licensing?: LicensingFacts;
+  readonly demandActive?: {
+    readonly shareId: number;
+    readonly sourceDescriptor: string;
+    readonly capabilitySets: number;
+    readonly desktopWidth?: number;
+    readonly desktopHeight?: number;
+  };
+  readonly logon?: LogonFacts;
+  /** HYBRID_EX with --user: the Early User Authorization Result (MS-RDPBCGR 2.2.10.2) when not AUTHZ_SUCCESS. */
+  readonly earlyUserAuthorization?: { readonly result: number; readonly name: string };
+  /** With --logon: LOGON_ERRORS_INFO from Save Session Info (MS-RDPBCGR 2.2.10.1.1.4.1.1). */
+  readonly logonErrors?: { readonly type: number; readonly typeName: string; readonly data: number };
+  /** For a 'timeout' outcome: how far the awaited PDU had got. */
+  readonly stall?: StallProgress;
+  readonly ms: number;
+}
+
 // --- The whole diagnosis ---------------------------------------------------------------------
 
 export interface ProbeTarget {
@@ -446,6 +563,8 @@ export interface ProbeObservations {
   readonly certificate?: Attempt<CertificateObservation>;
   readonly credssp?: Attempt<CredsspObservation>;
   readonly rdpSecurity?: Attempt<RdpSecurityObservation>;
+  /** The rest of the connection sequence, up to the logon screen (or the logon check's answer). */
+  readonly session?: Attempt<SessionObservation>;
 }
 
 // --- Slow answers ----------------------------------------------------------------------------
@@ -477,6 +596,7 @@ const STAGE_KEYS: Readonly<Record<StageName, keyof ProbeObservations>> = {
   certificate: 'certificate',
   credssp: 'credssp',
   'rdp-security': 'rdpSecurity',
+  session: 'session',
 };
 
 /** The attempt a stage recorded, by stage name. */

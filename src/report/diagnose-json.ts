@@ -10,7 +10,7 @@ import type { ClientVerdict } from '../rules/diagnose/client-incompatible.js';
 import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { Evaluation } from '../rules/engine.js';
 import type { Finding } from '../rules/types.js';
-import { verdictFor } from './verdict.js';
+import { type VerdictContext, verdictFor } from './verdict.js';
 
 /** Bumped when a field changes meaning or disappears; additions keep the version. */
 export const DIAGNOSE_SCHEMA_VERSION = 1;
@@ -138,6 +138,7 @@ export function buildDiagnoseDocument(
       ...(credssp ? { credssp: { ...credssp, ntlm: undefined } } : {}),
       ...(credssp?.ntlm ? { ntlm: credssp.ntlm } : {}),
       ...(observations.rdpSecurity?.observation ? { rdpSecurity: observations.rdpSecurity.observation } : {}),
+      ...(observations.session?.observation ? { session: observations.session.observation } : {}),
     },
     findings: evaluation.findings,
     ...(options.clients ? { clients: options.clients } : {}),
@@ -153,8 +154,25 @@ export function buildDiagnoseDocument(
         gaps: options.gaps ?? [],
         compatibleClients: options.clients?.filter((client) => client.compatible === true).length ?? 0,
         everyWindowsClientFails: everyWindowsClientFails(options.clients),
+        ...reachedOf(observations),
       }),
   };
+}
+
+/** How far the connection sequence got, for the verdict's last words. */
+export function reachedOf(observations: ProbeObservations): Pick<VerdictContext, 'reached'> {
+  const session = observations.session;
+  if (session?.status === 'skipped')
+    return { reached: { outcome: 'skipped', because: session.skippedBecause ?? '' } };
+  const observation = session?.status === 'ok' ? session.observation : undefined;
+  return observation
+    ? {
+        reached: {
+          outcome: observation.outcome,
+          ...(observation.logon ? { user: observation.logon.user } : {}),
+        },
+      }
+    : {};
 }
 
 /** Windows' own client (mstsc) in every simulated Windows release failed; Windows App is another client. */

@@ -187,7 +187,10 @@ function sharedReason(group: readonly ClientRow[]): string {
 /** The gaps in what was checked, each with what would close it. */
 function renderGaps(document: DiagnoseDocument, colors: TextOptions['colors']): string[] {
   return (document.incomplete ?? []).map((gap) => {
-    const label = gap.kind === 'quick' ? colors.dim('note') : colors.yellow(colors.bold('incomplete'));
+    const label =
+      gap.kind === 'quick' || gap.kind === 'logon-not-checked'
+        ? colors.dim('note')
+        : colors.yellow(colors.bold('incomplete'));
     return `${label}: ${gap.text}${gap.hint ? ` (${gap.hint})` : ''}`;
   });
 }

@@ -1,6 +1,12 @@
 import type { Colors } from '../cli/io.js';
 import type { ConnectionPhase } from '../data/error-code.js';
-import type { ExplainedCause, ExplainedCode, Explanation, ReadingNote } from '../explain/explain.js';
+import {
+  type ExplainedCause,
+  type ExplainedCode,
+  type Explanation,
+  LOGON_CHECK_FINDINGS,
+  type ReadingNote,
+} from '../explain/explain.js';
 
 /** Renders an explanation as text; rendering only, every fact comes from the Explanation. */
 export interface ExplainTextOptions {
@@ -78,7 +84,9 @@ function causeLines(cause: ExplainedCause, index: number, options: ExplainTextOp
     : undefined;
   const how =
     cause.confirm.by === 'diagnose'
-      ? `run \`rdp-doctor diagnose HOST\` (stage ${cause.confirm.stage ?? 'any'}); it reports ${cause.finding}`
+      ? LOGON_CHECK_FINDINGS.has(cause.finding ?? '')
+        ? `run \`rdp-doctor diagnose HOST --user DOMAIN\\NAME\` (stage session, the logon check: one attempt); it reports ${cause.finding}`
+        : `run \`rdp-doctor diagnose HOST\` (stage ${cause.confirm.stage ?? 'any'}); it reports ${cause.finding}`
       : cause.confirm.by === 'analyze'
         ? `run \`rdp-doctor analyze\` on the server's event logs; it reports ${cause.finding}`
         : cause.confirm.by === 'collect'
@@ -117,6 +125,12 @@ export function renderExplainText(explanation: Explanation, options: ExplainText
   if (verbose) {
     const sources = [...(explanation.code.sources ?? []), ...(explanation.extended?.sources ?? [])];
     if (sources.length) lines.push(colors.dim(`Sources: ${[...new Set(sources)].join(' ; ')}`));
+  }
+  if (explanation.sessionCheck) {
+    const check = explanation.sessionCheck;
+    lines.push(
+      `Check it: \`${check.withoutCredentials}\` walks past the security layer to the logon screen (stage ${check.stage}) and names what the server says instead; \`${check.logonCheck}\` adds the logon check (one attempt; a wrong password counts toward lockout).`,
+    );
   }
   lines.push('');
   if (explanation.causes.length === 0) {

@@ -1,5 +1,6 @@
 import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { CorroboratedFinding } from '../rules/corroboration.js';
+import type { SessionOutcome } from '../probe/types.js';
 import type { Finding } from '../rules/types.js';
 
 /** The error codes a finding produces, as a user would see them ("0x904/0x7", ERRCONNECT_...). */
@@ -17,6 +18,7 @@ const STEP_NAMES: Readonly<Record<string, string>> = {
   certificate: 'certificate',
   credssp: 'CredSSP (NLA)',
   'rdp-security': 'Standard RDP Security',
+  session: 'connection sequence',
 };
 
 /**
@@ -36,6 +38,24 @@ export interface VerdictContext {
   readonly compatibleClients?: number;
   /** Every simulated Windows profile (mstsc, not Windows App) failed. */
   readonly everyWindowsClientFails?: boolean;
+  /** How far the connection sequence got (the session stage), or why it was not walked. */
+  readonly reached?:
+    | { readonly outcome: SessionOutcome; readonly user?: string }
+    | { readonly outcome: 'skipped'; readonly because: string };
+}
+
+/** The healthy verdict's last words: what the walk past the security layer showed. */
+function reachedSentence(reached: VerdictContext['reached']): string {
+  switch (reached?.outcome) {
+    case 'logon-screen':
+      return ' The server would show its logon screen.';
+    case 'credentials-accepted':
+      return ` The server accepted the password of ${reached.user ?? 'the account'} (the right to log on through Remote Desktop is checked only with --logon).`;
+    case 'logged-on':
+      return ` ${reached.user ?? 'The account'} logged on (a disconnected session is left on the server).`;
+    default:
+      return '';
+  }
 }
 
 function profilesOf(finding: Finding): number {
@@ -89,7 +109,10 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
   }
   const internal = gaps.find((gap) => gap.kind === 'internal-error' && gap.onClientPath);
   if (internal) return `No verdict: ${internal.text}.`;
-  const incomplete = gaps.filter((gap) => gap.kind !== 'quick' && gap.kind !== 'internal-error');
+  // Opt-in steps left out (a quick diagnosis, the logon without --user) are said, not counted as gaps.
+  const incomplete = gaps.filter(
+    (gap) => gap.kind !== 'quick' && gap.kind !== 'internal-error' && gap.kind !== 'logon-not-checked',
+  );
   const warnings = findings.filter((finding) => finding.severity === 'warning');
   if (incomplete.length > 0) {
     const also =
@@ -99,12 +122,15 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
     return `No step failed, but the scan is incomplete (${incomplete[0]!.text}), so some clients may still fail.${also}`;
   }
   const quick = gaps.some((gap) => gap.kind === 'quick') ? ' in the steps a quick diagnosis checks' : '';
+  const reached = gaps.some((gap) => gap.kind === 'logon-not-checked')
+    ? ' The logon behind NLA was not checked (--user checks it).'
+    : reachedSentence(context.reached);
   if (warnings.length > 0) {
-    return `Connections should work${quick}, but ${warnings.length} warning${warnings.length > 1 ? 's need' : ' needs'} attention: ${lowerFirst(warnings[0]!.title)}.`;
+    return `Connections should work${quick}, but ${warnings.length} warning${warnings.length > 1 ? 's need' : ' needs'} attention: ${lowerFirst(warnings[0]!.title)}.${reached}`;
   }
   return quick
-    ? `No problems found${quick}: a default client should connect (client compatibility not checked).`
-    : 'No problems found: a default client should connect.';
+    ? `No problems found${quick}: a default client should connect (client compatibility not checked).${reached}`
+    : `No problems found: a default client should connect.${reached}`;
 }
 
 /** Lower-cases a leading article so a title reads inside a sentence; names keep their capitals. */

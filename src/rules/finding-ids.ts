@@ -1,4 +1,33 @@
 /**
+ * What the session stage's Set Error Info PDU can raise (MS-RDPBCGR 2.2.5.1.1): each errorInfo
+ * code is exactly one of these; server-error-info is every code the others do not claim.
+ */
+export const ERROR_INFO_FINDING_IDS = [
+  'server-denied-connection',
+  'licensing-refused',
+  'session-limit-reached',
+  'fresh-credentials-required',
+  'broker-refused',
+  'not-in-remote-desktop-users',
+  'server-error-info',
+] as const;
+
+/**
+ * What a logon check (--user) the server refused in CredSSP can raise: each status code is exactly
+ * one of these; logon-failed is a wrong user or password and every status the others do not claim.
+ */
+export const LOGON_REFUSED_FINDING_IDS = [
+  'logon-failed',
+  'account-locked-out',
+  'account-disabled',
+  'account-expired',
+  'password-expired',
+  'password-must-change',
+  'account-restricted',
+  'logon-right-missing',
+] as const;
+
+/**
  * Every finding id rdp-doctor can raise, and which room raises it. `explain` may name only these
  * ids as confirmable causes; the catalog test checks that each id has exactly one rule, a test and
  * documentation, so no cause points at a rule that can never fire.
@@ -49,6 +78,10 @@ export const DIAGNOSE_FINDING_IDS = [
   'os-end-of-life',
   // Standard RDP Security
   'rdp-weak-encryption',
+  // session (after the security layer) and the logon check
+  ...ERROR_INFO_FINDING_IDS,
+  ...LOGON_REFUSED_FINDING_IDS,
+  'logon-error',
   // client compatibility (TLS posture)
   'client-incompatible',
   // catch-all: a stage on every client's path failed and no rule above names why

@@ -799,3 +799,17 @@ function hex8(value: number): string {
 function hexBytes(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
+
+// ---- the server certificate on its own (also carried by the licensing License Request) -----
+
+/**
+ * SERVER_CERTIFICATE (2.2.1.4.3.1) outside TS_UD_SC_SEC1: the licensing License Request
+ * (MS-RDPELE 2.2.2.1) carries the same structure in its BB_CERTIFICATE_BLOB.
+ */
+export function encodeServerCertificate(certificate: ServerCertificate): Uint8Array {
+  return encodeCertificate(certificate);
+}
+
+export function decodeServerCertificate(bytes: Uint8Array, base = 0): ServerCertificate {
+  return readCertificate(new ByteReader(bytes, 'GCC.ServerCertificate', base));
+}

@@ -393,3 +393,96 @@ export function findNtlmMessage(token: Uint8Array): Uint8Array | undefined {
   }
   return undefined;
 }
+
+// ---- AUTHENTICATE -------------------------------------------------------------------------
+
+/**
+ * AUTHENTICATE_MESSAGE (MS-NLMP 2.2.1.3), 64 bytes + VERSION + MIC:
+ *   0 Signature | 8 MessageType=3 | 12 LmChallengeResponseFields | 20 NtChallengeResponseFields
+ *   | 28 DomainNameFields | 36 UserNameFields | 44 WorkstationFields
+ *   | 52 EncryptedRandomSessionKeyFields | 60 NegotiateFlags | 64 Version (8) | 72 MIC (16) | 88 payload
+ * The MIC has no flag of its own: it is there when the payload starts at or after offset 88
+ * (the client then also sets MsvAvFlags bit 0x2 in the NTLMv2 response's AV pairs).
+ */
+export const NTLM_AUTHENTICATE_FIXED_SIZE = 64;
+export const NTLM_MIC_SIZE = 16;
+/** Where the MIC sits in an AUTHENTICATE that carries one. */
+export const NTLM_MIC_OFFSET = NTLM_AUTHENTICATE_FIXED_SIZE + NTLM_VERSION_SIZE;
+
+export interface NtlmAuthenticate {
+  readonly flags: number;
+  readonly lmChallengeResponse: Uint8Array;
+  readonly ntChallengeResponse: Uint8Array;
+  /** UTF-16LE strings when NEGOTIATE_UNICODE is set (always, for CredSSP). */
+  readonly domain: string;
+  readonly userName: string;
+  readonly workstation: string;
+  readonly encryptedRandomSessionKey: Uint8Array;
+  readonly version?: NtlmVersion;
+  /** 16 bytes; all zero while the MIC itself is computed (MS-NLMP 3.1.5.1.2). */
+  readonly mic?: Uint8Array;
+}
+
+export function encodeNtlmAuthenticate(message: NtlmAuthenticate): Uint8Array {
+  if (message.mic !== undefined && message.mic.length !== NTLM_MIC_SIZE)
+    throw new RangeError(`MIC must be ${NTLM_MIC_SIZE} bytes`);
+  if (message.mic !== undefined && message.version === undefined)
+    throw new RangeError('a MIC sits after VERSION: give a version too');
+  const hasVersion = message.version !== undefined;
+  const fixed =
+    NTLM_AUTHENTICATE_FIXED_SIZE +
+    (hasVersion ? NTLM_VERSION_SIZE : 0) +
+    (message.mic !== undefined ? NTLM_MIC_SIZE : 0);
+  const flags = (hasVersion ? message.flags | NtlmFlag.NEGOTIATE_VERSION : message.flags) >>> 0;
+  const layout = new PayloadLayout(fixed);
+  const writer = new ByteWriter(fixed + 512).bytes(NTLM_SIGNATURE).u32le(NtlmMessageType.AUTHENTICATE);
+  layout.ref(writer, message.lmChallengeResponse);
+  layout.ref(writer, message.ntChallengeResponse);
+  layout.ref(writer, utf16le(message.domain));
+  layout.ref(writer, utf16le(message.userName));
+  layout.ref(writer, utf16le(message.workstation));
+  layout.ref(writer, message.encryptedRandomSessionKey);
+  writer.u32le(flags);
+  if (message.version) writeVersion(writer, message.version);
+  if (message.mic) writer.bytes(message.mic);
+  layout.write(writer);
+  return writer.finish();
+}
+
+export function decodeNtlmAuthenticate(bytes: Uint8Array, base = 0): NtlmAuthenticate {
+  const reader = new ByteReader(bytes, 'NTLM.Authenticate', base);
+  readHeader(reader, NtlmMessageType.AUTHENTICATE);
+  const refs = [
+    readFieldRef(reader, 'LmChallengeResponseFields'),
+    readFieldRef(reader, 'NtChallengeResponseFields'),
+    readFieldRef(reader, 'DomainNameFields'),
+    readFieldRef(reader, 'UserNameFields'),
+    readFieldRef(reader, 'WorkstationFields'),
+    readFieldRef(reader, 'EncryptedRandomSessionKeyFields'),
+  ] as const;
+  const flags = reader.u32le('NegotiateFlags');
+  const version = flags & NtlmFlag.NEGOTIATE_VERSION ? readVersion(reader) : undefined;
+  const payloadStart = Math.min(
+    bytes.length,
+    ...refs.filter((ref) => ref.length > 0).map((ref) => ref.offset),
+  );
+  const mic =
+    version !== undefined && payloadStart >= NTLM_MIC_OFFSET + NTLM_MIC_SIZE
+      ? reader.bytesView(NTLM_MIC_SIZE, 'MIC').slice()
+      : undefined;
+  const [lmRef, ntRef, domainRef, userRef, workstationRef, keyRef] = refs;
+  const text = (ref: FieldRef, field: string): string => {
+    const raw = fieldBytes(reader, bytes, ref, field);
+    return readUtf16(new ByteReader(raw, 'NTLM.Authenticate', base + ref.offset), raw.length, field);
+  };
+  const message: NtlmAuthenticate = {
+    flags,
+    lmChallengeResponse: fieldBytes(reader, bytes, lmRef, 'LmChallengeResponseFields').slice(),
+    ntChallengeResponse: fieldBytes(reader, bytes, ntRef, 'NtChallengeResponseFields').slice(),
+    domain: text(domainRef, 'DomainNameFields'),
+    userName: text(userRef, 'UserNameFields'),
+    workstation: text(workstationRef, 'WorkstationFields'),
+    encryptedRandomSessionKey: fieldBytes(reader, bytes, keyRef, 'EncryptedRandomSessionKeyFields').slice(),
+  };
+  return { ...message, ...(version ? { version } : {}), ...(mic ? { mic } : {}) };
+}

@@ -45,6 +45,7 @@ describe('help text', () => {
     'focus',
     'list',
     'listen',
+    'log',
     'print',
     'probe',
     'rank',

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CAUSE_LIST, CAUSES } from '../../src/explain/causes.js';
+import { CAUSE_LIST, CAUSES, type CauseConfirmation } from '../../src/explain/causes.js';
 import { CLIENT_PROFILES, findClientProfile } from '../../src/explain/client-profiles.js';
 import { causesForCode, PHASE_CAUSES, specificCauseKeys } from '../../src/explain/code-causes.js';
 import { explainCode, UnknownNameError } from '../../src/explain/explain.js';
 import { CodeSyntaxError, parseCode } from '../../src/explain/parse-code.js';
 import { ERROR_TABLES, formatHex, lookupCode, lookupName, lookupValue } from '../../src/explain/tables.js';
-import { ALL_FINDING_IDS, DIAGNOSE_FINDING_IDS } from '../../src/rules/finding-ids.js';
+import { ALL_FINDING_IDS, DIAGNOSE_FINDING_IDS, EVENT_FINDING_IDS } from '../../src/rules/finding-ids.js';
 
 /** The name of every reading `explain` gives for CODE: the primary one and the others it mentions. */
 function readings(raw: string): string[] {
@@ -142,12 +142,20 @@ describe('0x904 with extended 0x7', () => {
     for (const [id, role, finding] of [
       ['stale-wam-token', 'client', 'wam-token-stale'],
       ['connection-limit', 'server', 'max-outstanding-connections-low'],
-      ['licensing', 'server', 'licensing-grace-expired'],
-      ['server-policy-deny', 'server', 'rdp-connections-denied'],
     ] as const) {
       assert.equal(byId.get(id)?.finding, finding, id);
       assert.equal(byId.get(id)?.confirm.by, 'collect', id);
       assert.equal(byId.get(id)?.confirm.collected?.role, role, id);
+    }
+    // The session stage sees these from outside now; the collector still confirms them from inside.
+    for (const [id, finding, collected] of [
+      ['licensing', 'licensing-refused', 'licensing-grace-expired'],
+      ['server-policy-deny', 'server-denied-connection', 'rdp-connections-denied'],
+    ] as const) {
+      assert.equal(byId.get(id)?.finding, finding, id);
+      assert.equal(byId.get(id)?.confirm.by, 'diagnose', id);
+      assert.equal(byId.get(id)?.confirm.stage, 'session', id);
+      assert.deepEqual(byId.get(id)?.confirm.collected?.findings, [collected], id);
     }
     // Only what lives outside both machines stays a check by hand.
     assert.deepEqual(
@@ -228,6 +236,34 @@ describe('the cause catalog keeps the finding-id contract', () => {
       if (finding)
         assert.ok((ALL_FINDING_IDS as readonly string[]).includes(finding), `${cause.id}: ${finding}`);
     }
+  });
+
+  it('causes after the security layer point at the session stage (the logon check for the account ones)', () => {
+    const sessionCauses = [
+      ['server-policy-deny', 'server-denied-connection'],
+      ['licensing', 'licensing-refused'],
+      ['session-limits', 'session-limit-reached'],
+      ['fresh-credentials-required', 'fresh-credentials-required'],
+      ['bad-credentials', 'logon-failed'],
+      ['account-state', 'account-disabled'],
+      ['account-locked', 'account-locked-out'],
+      ['logon-right-missing', 'logon-right-missing'],
+      ['not-remote-desktop-user', 'not-in-remote-desktop-users'],
+      ['broker-target', 'broker-refused'],
+    ] as const;
+    for (const [id, finding] of sessionCauses) {
+      const confirm: CauseConfirmation = CAUSES[id].confirm;
+      assert.equal(confirm.finding, finding, id);
+      assert.equal(confirm.stage, 'session', id);
+      assert.ok((DIAGNOSE_FINDING_IDS as readonly string[]).includes(finding), id);
+      // Where the event logs see the same cause, analyze's rule explains it.
+      if (confirm.explainedBy)
+        assert.ok((EVENT_FINDING_IDS as readonly string[]).includes(confirm.explainedBy), id);
+    }
+    const after = explainCode('0x904', '0x7', { afterCredentials: true }).causes;
+    const denied = after.find((cause) => cause.id === 'server-policy-deny');
+    assert.equal(denied?.confirm.by, 'diagnose');
+    assert.equal(denied?.confirm.stage, 'session');
   });
 
   it('probe findings name their diagnose stage; rule-less causes say how to confirm by hand', () => {

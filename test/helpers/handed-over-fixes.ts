@@ -10,7 +10,20 @@ import { evaluateRules } from '../../src/rules/engine.js';
 import { EVENT_RULES } from '../../src/rules/events/index.js';
 import { STATE_RULES } from '../../src/rules/state/index.js';
 import type { Fix } from '../../src/rules/types.js';
-import { healthy, negotiation, posture, probe, simulatedClients } from './observations.js';
+import {
+  healthy,
+  negotiation,
+  posture,
+  probe,
+  sessionLogonAccepted,
+  sessionLogonRefused,
+  simulatedClients,
+} from './observations.js';
+
+/** An account name that needs quoting in PowerShell: the logon rules put it into their scripts. */
+const QUOTED_USER = "EXAMPLE\\o'brien";
+/** The logon statuses whose findings build their fixes for the account the logon check used. */
+const LOGON_STATUSES = [0xc0000234, 0xc0000072, 0xc0000193, 0xc0000071, 0xc0000224, 0xc000006e, 0xc000015b];
 
 export function handedOverFixes(): Fix[] {
   const legacy = simulatedClients(
@@ -26,6 +39,16 @@ export function handedOverFixes(): Fix[] {
     healthy(),
     healthy({ tlsPosture: legacy }),
     healthy({ negotiation: negotiation(probe('modern', { selected: 1 }), probe('rdp', { selected: 0 })) }),
+    ...LOGON_STATUSES.map((code) => healthy({ session: sessionLogonRefused(code, undefined, QUOTED_USER) })),
+    healthy({
+      session: sessionLogonAccepted(
+        {
+          outcome: 'error-info',
+          errorInfo: { code: 0x9, name: 'ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES', phase: 'licensing' },
+        },
+        QUOTED_USER,
+      ),
+    }),
   ];
   return [
     ...DIAGNOSE_RULES.flatMap((rule) => rule.meta.fixes),

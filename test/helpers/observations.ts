@@ -14,6 +14,8 @@ import type {
   NtlmChallengeFacts,
   ProbeObservations,
   RdpSecurityObservation,
+  SessionObservation,
+  SessionOutcome,
   StageName,
   TcpAddressResult,
   TcpObservation,
@@ -320,11 +322,121 @@ export function rdpSecurity(patch: Partial<RdpSecurityObservation> = {}): Attemp
   });
 }
 
+// --- session (the connection sequence after the security layer) --------------------------------
+
+/** The phases a sequence without credentials completes on its way to Demand Active. */
+export const PHASES_TO_LOGON_SCREEN: SessionObservation['phasesCompleted'] = [
+  'mcs-connect',
+  'erect-domain',
+  'attach-user',
+  'channel-join',
+  'client-info',
+  'licensing',
+  'capabilities',
+];
+
+/** Outcomes that fail the stage; every other one is an answer (well or with a refusal), recorded 'ok'. */
+const SESSION_FAILURE: Readonly<Partial<Record<SessionOutcome, FailureReason>>> = {
+  closed: 'closed',
+  reset: 'reset',
+  timeout: 'timeout',
+  malformed: 'protocol-error',
+};
+
+/**
+ * A session attempt: by default the healthy sequence without credentials under TLS, to Demand
+ * Active ("the server would show its logon screen"). Answered outcomes are 'ok', as the stage
+ * records them; a close, reset, stall or malformed answer fails the stage.
+ */
+export function session(patch: Partial<SessionObservation> = {}): Attempt<SessionObservation> {
+  const observation: SessionObservation = {
+    underProtocol: 'SSL',
+    credentialsSent: false,
+    outcome: 'logon-screen',
+    phase: 'capabilities',
+    phasesCompleted: PHASES_TO_LOGON_SCREEN,
+    licensing: { serverRequestedLicense: false, messages: ['ERROR_ALERT'], outcome: 'valid-client' },
+    demandActive: {
+      shareId: 0x103ea,
+      sourceDescriptor: 'RDP',
+      capabilitySets: 19,
+      desktopWidth: 1024,
+      desktopHeight: 768,
+    },
+    ms: 30,
+    ...patch,
+  };
+  const failure = SESSION_FAILURE[observation.outcome];
+  return failure ? failed('session', failure, observation) : ok('session', observation);
+}
+
+/** The sequence ended by a Set Error Info PDU with this code, in this phase. */
+export function sessionErrorInfo(
+  code: number,
+  name: string,
+  phase: SessionObservation['phase'] = 'capabilities',
+  patch: Partial<SessionObservation> = {},
+): Attempt<SessionObservation> {
+  const completed = PHASES_TO_LOGON_SCREEN.slice(0, Math.max(0, PHASES_TO_LOGON_SCREEN.indexOf(phase)));
+  return session({
+    outcome: 'error-info',
+    phase,
+    phasesCompleted: completed,
+    errorInfo: { code, name, phase },
+    demandActive: undefined,
+    ...patch,
+  });
+}
+
+/** The logon check (--user) refused by CredSSP with this code (none: closed after AUTHENTICATE). */
+export function sessionLogonRefused(
+  errorCode: number | undefined,
+  errorName?: string,
+  user = 'EXAMPLE\\alice',
+): Attempt<SessionObservation> {
+  return session({
+    underProtocol: 'HYBRID_EX',
+    credentialsSent: true,
+    outcome: 'credentials-refused',
+    phase: 'credssp-logon',
+    phasesCompleted: [],
+    licensing: undefined,
+    demandActive: undefined,
+    logon: {
+      user,
+      step: 'authenticate',
+      status: 'refused',
+      ...(errorCode !== undefined ? { errorCode } : {}),
+      ...(errorName !== undefined ? { errorName } : {}),
+      credsspVersion: 6,
+      fullLogon: false,
+    },
+  });
+}
+
+/** The logon check accepted the credentials and the sequence went on (to Demand Active by default). */
+export function sessionLogonAccepted(
+  patch: Partial<SessionObservation> = {},
+  user = 'EXAMPLE\\alice',
+): Attempt<SessionObservation> {
+  return session({
+    underProtocol: 'HYBRID_EX',
+    credentialsSent: true,
+    outcome: 'credentials-accepted',
+    phasesCompleted: ['credssp-logon', 'early-user-authorization', ...PHASES_TO_LOGON_SCREEN],
+    logon: { user, step: 'done', status: 'accepted', credsspVersion: 6, fullLogon: false },
+    ...patch,
+  });
+}
+
 // --- the whole picture -----------------------------------------------------------------------
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A healthy server: NLA required, TLS 1.2/1.3 only, CA-issued certificate, CredSSP 6, Server 2022. */
+/**
+ * A healthy server: NLA required, TLS 1.2/1.3 only, CA-issued certificate, CredSSP 6, Server 2022,
+ * and a connection sequence that reaches the logon screen.
+ */
 export function healthy(overrides: Partial<Writable<ProbeObservations>> = {}): ProbeObservations {
   return {
     target: { host: HOST, port: 3389, expectedName: HOST },
@@ -345,6 +457,7 @@ export function healthy(overrides: Partial<Writable<ProbeObservations>> = {}): P
       'rdp-security',
       'the server refuses Standard RDP Security (HYBRID_REQUIRED_BY_SERVER)',
     ),
+    session: session(),
     ...overrides,
   };
 }

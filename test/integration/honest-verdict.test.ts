@@ -169,7 +169,7 @@ describe('honest verdict: every lab scenario', () => {
   });
 
   it('Standard RDP Security only, closed at the MCS Connect Initial: the step that broke is named', async () => {
-    const server = await track(startLab('standard-rdp-only', await addressAllocator.next()));
+    const server = await track(startLab('standard-rdp-closed-at-mcs', await addressAllocator.next()));
     const run = await diagnoseCli(server, ['-t', '1500']);
     assertHonest(run);
     assert.equal(run.code, 1);

@@ -1,11 +1,21 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import * as x509 from '@peculiar/x509';
-import { findScenario, LAB_SCENARIOS, type LabScenario } from '../../src/lab/scenarios.js';
+import {
+  findScenario,
+  LAB_ACCOUNT_PASSWORD,
+  LAB_SCENARIOS,
+  type LabScenario,
+} from '../../src/lab/scenarios.js';
 import { type LabServer, startLabServer, UnknownScenarioError } from '../../src/lab/server.js';
+import { parseUser, withPassword } from '../../src/probe/credentials.js';
+import { LicensingClient } from '../../src/probe/stages/licensing.js';
+import { logonWithCredssp } from '../../src/probe/stages/credssp-logon.js';
+import { tpktFrameLength } from '../../src/wire/tpkt.js';
 import { postureHello, suitesForVersion } from '../../src/probe/stages/tls-posture.js';
 import { DecodeError } from '../../src/wire/errors.js';
 import { clientHelloRecord } from '../../src/wire/tls-client-hello.js';
@@ -16,11 +26,12 @@ import {
   describeTargetInfo,
   encodeNtlmNegotiate,
 } from '../../src/wire/ntlm.js';
-import { failureCodeName } from '../../src/wire/rdp-neg.js';
+import { failureCodeName, Protocol } from '../../src/wire/rdp-neg.js';
 import { decodeTsRequest, encodeTsRequest } from '../../src/wire/ts-request.js';
 import { decodeConnectionConfirm } from '../../src/wire/x224.js';
 import { hex } from '../helpers/bytes.js';
 import { addressAllocator } from '../testbed/address-allocator.js';
+import { clientUltimatum, type ServerEvent, TestSequenceClient } from './sequence-client.js';
 
 /** Client X.224 Connection Request asking for the given protocol mask (one byte is enough here). */
 function connectionRequest(protocols: number): Uint8Array {
@@ -159,7 +170,16 @@ describe('lab scenarios', () => {
     tls.destroy();
     assert.deepEqual(
       { ...server.stats },
-      { connections: 1, x224Requests: 1, tlsClientHellos: 1, handshakesCompleted: 1 },
+      {
+        connections: 1,
+        x224Requests: 1,
+        tlsClientHellos: 1,
+        handshakesCompleted: 1,
+        ntlmAuthenticates: 0,
+        clientInfos: 0,
+        credentialedClientInfos: 0,
+        demandActives: 0,
+      },
     );
   });
 
@@ -311,7 +331,6 @@ describe('lab scenarios', () => {
       accepted.socket.destroy();
     },
   );
-
   scenario('closes-immediately', 'ends the connection with 0 bytes before any request', async () => {
     const server = await lab('closes-immediately');
     const result = await exchange(await open(server), { waitMs: 2000 });
@@ -492,6 +511,269 @@ describe('lab scenarios', () => {
     });
   });
 
+  describe('after the security layer: the connection sequence', () => {
+    const reachesLogonScreen = [
+      'connect-response',
+      'attach-user-confirm',
+      'channel-join-confirm',
+      'channel-join-confirm',
+      'licensing',
+      'demand-active',
+      'data:synchronize',
+      'data:control',
+      'data:control',
+      'data:font-map',
+    ];
+
+    scenario('healthy-tls', 'reaches Demand Active and the Font Map, without credentials', async () => {
+      const server = await lab('healthy-tls');
+      const run = await sequenceOverTls(server);
+      assert.deepEqual(eventKinds(run.events), reachesLogonScreen);
+      assert.equal(run.ending, 'open', 'the logon screen waits for the user');
+      assert.deepEqual(
+        pick(server.stats, ['clientInfos', 'credentialedClientInfos', 'demandActives', 'ntlmAuthenticates']),
+        { clientInfos: 1, credentialedClientInfos: 0, demandActives: 1, ntlmAuthenticates: 0 },
+      );
+    });
+
+    scenario('standard-rdp-only', 'walks to the logon screen under RC4 128-bit', async () => {
+      const server = await lab('standard-rdp-only');
+      const run = await sequenceOverRdp(server);
+      assert.deepEqual(eventKinds(run.events), reachesLogonScreen);
+      assert.deepEqual(run.events[0], {
+        kind: 'connect-response',
+        encryptionMethod: 0x02,
+        encryptionLevel: 2,
+      });
+      assert.equal(server.stats.demandActives, 1);
+    });
+
+    scenario('standard-rdp-fips', 'walks to the logon screen under FIPS (3DES, HMAC-SHA1)', async () => {
+      const server = await lab('standard-rdp-fips');
+      const run = await sequenceOverRdp(server);
+      assert.deepEqual(eventKinds(run.events), reachesLogonScreen);
+      assert.deepEqual(run.events[0], {
+        kind: 'connect-response',
+        encryptionMethod: 0x10,
+        encryptionLevel: 4,
+      });
+    });
+
+    scenario('standard-rdp-closed-at-mcs', 'closes at the MCS Connect Initial with 0 bytes', async () => {
+      const server = await lab('standard-rdp-closed-at-mcs');
+      const run = await sequenceOverRdp(server);
+      assert.deepEqual(run.events, []);
+      assert.equal(run.ending, 'end');
+    });
+
+    /** Each denial as the test expects it, written out rather than read from the scenario. */
+    const errorInfoDenials: ReadonlyArray<readonly [string, number, 'licensing' | 'demand-active']> = [
+      ['server-denied-connection', 0x7, 'demand-active'],
+      ['session-limit', 0x4, 'demand-active'],
+      ['fresh-credentials-required', 0xa, 'demand-active'],
+      ['broker-destination-not-found', 0x400, 'demand-active'],
+      ['server-out-of-memory', 0x6, 'demand-active'],
+      ['errinfo-license-internal', 0x100, 'licensing'],
+      ['errinfo-license-no-license-server', 0x101, 'licensing'],
+      ['errinfo-license-no-license', 0x102, 'licensing'],
+      ['errinfo-license-bad-client-msg', 0x103, 'licensing'],
+      ['errinfo-license-hwid-doesnt-match-license', 0x104, 'licensing'],
+      ['errinfo-license-bad-client-license', 0x105, 'licensing'],
+      ['errinfo-license-cant-finish-protocol', 0x106, 'licensing'],
+      ['errinfo-license-client-ended-protocol', 0x107, 'licensing'],
+      ['errinfo-license-bad-client-encryption', 0x108, 'licensing'],
+      ['errinfo-license-cant-upgrade-license', 0x109, 'licensing'],
+      ['errinfo-license-no-remote-connections', 0x10a, 'licensing'],
+    ];
+    for (const [id, errorInfo, instead] of errorInfoDenials) {
+      scenario(
+        id,
+        `sends Set Error Info 0x${errorInfo.toString(16)} instead of the ${instead} answer, an ultimatum, then FIN`,
+        async () => {
+          const server = await lab(id);
+          const run = await sequenceOverTls(server, { licensing: instead === 'licensing' });
+          const kinds = eventKinds(run.events);
+          assert.deepEqual(kinds.slice(-2), ['data:set-error-info', 'ultimatum']);
+          const data = run.events.at(-2) as Extract<ServerEvent, { kind: 'data' }>;
+          assert.deepEqual(data.body, { kind: 'set-error-info', errorInfo });
+          assert.deepEqual(run.events.at(-1), { kind: 'ultimatum', reason: 3 });
+          assert.equal(run.ending, 'end');
+          assert.equal(server.stats.demandActives, 0);
+          const licensing = run.events.filter((event) => event.kind === 'licensing');
+          if (instead === 'licensing') {
+            // The License Request came and was answered; the Platform Challenge did not.
+            assert.deepEqual(
+              licensing.map((event) => event.kind === 'licensing' && event.pdu.type),
+              ['license-request'],
+            );
+          } else {
+            assert.equal(licensing.length, 1, 'STATUS_VALID_CLIENT, then the denial');
+          }
+        },
+      );
+    }
+
+    scenario(
+      'licensing-error-alert',
+      'ends licensing with ERR_NO_LICENSE_SERVER / ST_TOTAL_ABORT',
+      async () => {
+        const server = await lab('licensing-error-alert');
+        const run = await sequenceOverTls(server, { licensing: true });
+        const licensing = run.events.flatMap((event) => (event.kind === 'licensing' ? [event.pdu] : []));
+        assert.deepEqual(
+          licensing.map((pdu) =>
+            pdu.type === 'error-alert' ? [pdu.type, pdu.errorCode, pdu.stateTransition] : [pdu.type],
+          ),
+          [['license-request'], ['error-alert', 0x06, 0x01]],
+        );
+        assert.deepEqual(run.events.at(-1), { kind: 'ultimatum', reason: 3 });
+        assert.equal(run.ending, 'end');
+      },
+    );
+
+    scenario('licensing-full-exchange', 'issues a license, then reaches the logon screen', async () => {
+      const server = await lab('licensing-full-exchange');
+      const run = await sequenceOverTls(server, { licensing: true });
+      const licensing = run.events.flatMap((event) => (event.kind === 'licensing' ? [event.pdu.type] : []));
+      assert.deepEqual(licensing, ['license-request', 'platform-challenge', 'new-license']);
+      assert.equal(server.stats.demandActives, 1);
+    });
+
+    scenario(
+      'disconnect-ultimatum',
+      'answers the Client Info with rn-provider-initiated, then FIN',
+      async () => {
+        const server = await lab('disconnect-ultimatum');
+        const run = await sequenceOverTls(server);
+        assert.deepEqual(eventKinds(run.events).slice(-2), ['channel-join-confirm', 'ultimatum']);
+        assert.deepEqual(run.events.at(-1), { kind: 'ultimatum', reason: 1 });
+        assert.equal(run.ending, 'end');
+        assert.equal(server.stats.clientInfos, 1);
+      },
+    );
+
+    scenario(
+      'stall-after-licensing',
+      'sends STATUS_VALID_CLIENT and then nothing, the connection open',
+      async () => {
+        const server = await lab('stall-after-licensing');
+        const run = await sequenceOverTls(server, { quietMs: 600 });
+        assert.deepEqual(eventKinds(run.events).at(-1), 'licensing');
+        assert.equal(run.ending, 'open');
+        assert.equal(server.stats.demandActives, 0);
+      },
+    );
+
+    scenario('reset-after-client-info', 'resets the connection on the Client Info', async () => {
+      const server = await lab('reset-after-client-info');
+      const run = await sequenceOverTls(server);
+      assert.deepEqual(eventKinds(run.events).at(-1), 'channel-join-confirm');
+      assert.equal(run.ending, 'reset');
+    });
+
+    scenario('nla-accounts', 'answers each account with its own logon outcome', async () => {
+      const server = await lab('nla-accounts');
+      const refusals: Array<[string, string, number]> = [
+        ['good', 'wrong password', 0x8009030c],
+        ['nobody', LAB_ACCOUNT_PASSWORD, 0x8009030c],
+        ['locked', LAB_ACCOUNT_PASSWORD, 0xc0000234],
+        ['disabled', LAB_ACCOUNT_PASSWORD, 0xc0000072],
+        ['expired', LAB_ACCOUNT_PASSWORD, 0xc0000193],
+        ['password-expired', LAB_ACCOUNT_PASSWORD, 0xc0000071],
+        ['must-change', LAB_ACCOUNT_PASSWORD, 0xc0000224],
+        ['logon-type-not-granted', LAB_ACCOUNT_PASSWORD, 0xc000015b],
+      ];
+      for (const [user, password, errorCode] of refusals) {
+        const { facts } = await nlaLogon(server, user, password, 0x0b);
+        assert.deepEqual([facts.status, facts.errorCode], ['refused', errorCode], user);
+      }
+      assert.equal(server.stats.ntlmAuthenticates, refusals.length);
+    });
+
+    scenario(
+      'nla-accounts',
+      'after an accepted logon: the sequence as that user, to Save Session Info',
+      async () => {
+        const server = await lab('nla-accounts');
+        // HYBRID_EX: AUTHZ_SUCCESS first.
+        const good = await nlaLogon(server, 'good', LAB_ACCOUNT_PASSWORD, 0x0b);
+        assert.equal(good.facts.status, 'accepted');
+        assert.deepEqual([...good.earlyAuthorization!], [0, 0, 0, 0]);
+        const run = await walkSequence(good.tls, Protocol.HYBRID_EX, { stopAt: 'data:save-session-info' });
+        assert.deepEqual(eventKinds(run.events).slice(-2), ['data:font-map', 'data:save-session-info']);
+        const logon = run.events.at(-1) as Extract<ServerEvent, { kind: 'data' }>;
+        assert.deepEqual(logon.body, {
+          kind: 'save-session-info',
+          infoType: 1,
+          logon: { domain: '', userName: 'good', sessionId: 2 },
+        });
+        good.tls.destroy();
+
+        const cases: Array<[string, number, (events: readonly ServerEvent[]) => void]> = [
+          ['denied-after-logon', 0x0b, (events) => assert.deepEqual(errorInfoOf(events), 0x7)],
+          ['not-in-rdu', 0x0b, (events) => assert.deepEqual(errorInfoOf(events), 0x9)],
+          ['fresh-credentials', 0x0b, (events) => assert.deepEqual(errorInfoOf(events), 0xa)],
+          // HYBRID only (no Early User Authorization Result): the same refusal as Set Error Info 0x9.
+          ['early-denied', 0x03, (events) => assert.deepEqual(errorInfoOf(events), 0x9)],
+          [
+            'no-permission',
+            0x0b,
+            (events) =>
+              assert.deepEqual((events.at(-1) as Extract<ServerEvent, { kind: 'data' }>).body, {
+                kind: 'save-session-info',
+                infoType: 3,
+                logonErrors: { errorNotificationType: 0xfffffffa, errorNotificationData: 2 },
+              }),
+          ],
+        ];
+        for (const [user, protocols, check] of cases) {
+          const logon = await nlaLogon(server, user, LAB_ACCOUNT_PASSWORD, protocols);
+          assert.equal(logon.facts.status, 'accepted', user);
+          const selected = protocols & 0x08 ? Protocol.HYBRID_EX : Protocol.HYBRID;
+          const run = await walkSequence(logon.tls, selected, { stopAt: 'data:save-session-info' });
+          check(run.events);
+          logon.tls.destroy();
+        }
+        assert.equal(server.stats.credentialedClientInfos, 0, 'the password went only in TSCredentials');
+      },
+    );
+
+    scenario(
+      'nla-accounts',
+      'HYBRID_EX: a user without the right gets AUTHZ_ACCESS_DENIED, then FIN',
+      async () => {
+        const server = await lab('nla-accounts');
+        const logon = await nlaLogon(server, 'early-denied', LAB_ACCOUNT_PASSWORD, 0x0b);
+        assert.equal(logon.facts.status, 'accepted');
+        assert.deepEqual([...logon.earlyAuthorization!], [5, 0, 0, 0]);
+        const rest = await exchange(logon.tls as unknown as Socket, { waitMs: 2000 });
+        assert.equal(rest.ending, 'end');
+        assert.equal(server.stats.clientInfos, 0);
+      },
+    );
+
+    it('no scenario receives a credentialed Client Info or an NTLM AUTHENTICATE from the walk without credentials', async () => {
+      for (const id of ['healthy-tls', 'server-denied-connection', 'licensing-full-exchange']) {
+        const server = await lab(id);
+        await sequenceOverTls(server, { licensing: id === 'licensing-full-exchange', quietMs: 800 });
+        assert.deepEqual(
+          pick(server.stats, ['credentialedClientInfos', 'ntlmAuthenticates', 'clientInfos']),
+          {
+            credentialedClientInfos: 0,
+            ntlmAuthenticates: 0,
+            clientInfos: 1,
+          },
+        );
+      }
+    });
+
+    it('counts a Client Info that carries a user name and password', async () => {
+      const server = await lab('healthy-tls');
+      await sequenceOverTls(server, { userName: 'typed', password: 'at-the-prompt' });
+      assert.equal(server.stats.credentialedClientInfos, 1);
+    });
+  });
+
   it('has a test for every scenario in the catalogue', () => {
     assert.deepEqual(
       LAB_SCENARIOS.map((each) => each.id).filter((id) => !covered.has(id)),
@@ -500,6 +782,148 @@ describe('lab scenarios', () => {
     assert.equal(new Set(LAB_SCENARIOS.map((each) => each.id)).size, LAB_SCENARIOS.length);
   });
 });
+
+// ---- the connection sequence over real sockets -------------------------------------------------
+
+interface SequenceRun {
+  readonly events: readonly ServerEvent[];
+  readonly ending: Exchange['ending'];
+}
+
+const eventKinds = (events: readonly ServerEvent[]) =>
+  events.map((event) => (event.kind === 'data' ? `data:${event.body.kind}` : event.kind));
+
+function errorInfoOf(events: readonly ServerEvent[]): number | undefined {
+  for (const event of events)
+    if (event.kind === 'data' && event.body.kind === 'set-error-info') return event.body.errorInfo;
+  return undefined;
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
+}
+
+interface WalkOptions {
+  readonly userName?: string;
+  readonly password?: string;
+  /** Answer a License Request (LicensingClient of the probe). */
+  readonly licensing?: boolean;
+  /** Stop once this event kind arrived (default the Font Map); the connection is then 'open'. */
+  readonly stopAt?: string;
+  /** How long a silence ends the walk as 'open'. */
+  readonly quietMs?: number;
+}
+
+/**
+ * Walks the test client over `socket` from the Connect Initial on: TPKT frames in, the client's
+ * answers out, until the server ends the connection, `stopAt` arrives or it goes quiet.
+ */
+function walkSequence(
+  socket: Socket | TLSSocket,
+  selectedProtocol: number,
+  options: WalkOptions = {},
+): Promise<SequenceRun> {
+  const client = new TestSequenceClient({
+    selectedProtocol,
+    random: (size) => randomBytes(size),
+    ...(options.userName !== undefined ? { userName: options.userName } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.licensing
+      ? {
+          licensing: new LicensingClient({
+            clientUserName: 'probe',
+            clientMachineName: 'rdp-doctor',
+            random: (size) => randomBytes(size),
+          }),
+        }
+      : {}),
+  });
+  const stopAt = options.stopAt ?? 'data:font-map';
+  return new Promise((resolve) => {
+    let received = Buffer.alloc(0);
+    let settled = false;
+    let quiet: NodeJS.Timeout;
+    const finish = (ending: Exchange['ending']): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(quiet);
+      socket.removeAllListeners('data');
+      resolve({ events: client.events, ending });
+    };
+    const rearm = (): void => {
+      clearTimeout(quiet);
+      quiet = setTimeout(() => finish('open'), options.quietMs ?? 2000);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      rearm();
+      received = Buffer.concat([received, chunk]);
+      for (;;) {
+        const frame = tpktFrameLength(received);
+        if (frame.kind !== 'length' || received.length < frame.length) return;
+        const bytes = received.subarray(0, frame.length);
+        received = received.subarray(frame.length);
+        for (const answer of client.receive(bytes)) socket.write(answer);
+        if (eventKinds(client.events).includes(stopAt)) {
+          socket.write(clientUltimatum());
+          finish('open');
+          return;
+        }
+      }
+    });
+    socket.once('end', () => finish('end'));
+    socket.once('close', () => finish('end'));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      finish(error.code === 'ECONNRESET' ? 'reset' : 'end'),
+    );
+    rearm();
+    for (const frame of client.start()) socket.write(frame);
+  });
+}
+
+async function sequenceOverTls(server: LabServer, options: WalkOptions = {}): Promise<SequenceRun> {
+  const socket = await open(server);
+  await exchange(socket, {
+    send: connectionRequest(0x01),
+    waitMs: 2000,
+    expectBytes: CONFIRM_SIZE,
+  });
+  const secure = await startTls(socket);
+  const run = await walkSequence(secure, Protocol.SSL, options);
+  secure.destroy();
+  return run;
+}
+
+async function sequenceOverRdp(server: LabServer, options: WalkOptions = {}): Promise<SequenceRun> {
+  const { socket } = await negotiate(server, REQUEST_RDP_ONLY);
+  const run = await walkSequence(socket, Protocol.RDP, options);
+  socket.destroy();
+  return run;
+}
+
+/** X.224 asking for `protocols`, TLS, then the CredSSP logon of the probe with this user and password. */
+async function nlaLogon(
+  server: LabServer,
+  user: string,
+  password: string,
+  protocols: number,
+): Promise<{
+  facts: Awaited<ReturnType<typeof logonWithCredssp>>;
+  tls: TLSSocket;
+  earlyAuthorization?: Buffer;
+}> {
+  const { socket } = await negotiate(server, connectionRequest(protocols));
+  const tls = await startTls(socket);
+  const credentials = withPassword(parseUser(user), Buffer.from(password, 'utf16le'));
+  const facts = await logonWithCredssp(tls, credentials, {
+    timeoutMs: 3000,
+    serverCertificateDer: tls.getPeerX509Certificate()!.raw,
+  });
+  // The probe's driver leaves the socket paused when it hands it on.
+  tls.resume();
+  if (facts.status !== 'accepted' || !(protocols & 0x08)) return { facts, tls };
+  const early = await exchange(tls as unknown as Socket, { waitMs: 2000, expectBytes: 4 });
+  return { facts, tls, earlyAuthorization: early.bytes.subarray(0, 4) };
+}
 
 describe('lab server robustness', () => {
   it('rejects an unknown scenario id', async () => {
@@ -527,6 +951,25 @@ describe('lab server robustness', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const { answer } = await negotiate(server);
     assert.equal(decodeConnectionConfirm(answer.bytes).negotiation?.type, 'response');
+  });
+
+  it('ends a connection whose sequence goes wrong, and keeps serving', async () => {
+    const server = await lab('healthy-tls');
+    const hostile = async (bytes: Uint8Array): Promise<Exchange> => {
+      const { socket } = await negotiate(server, connectionRequest(0x01));
+      const tls = await startTls(socket);
+      const answer = await exchange(tls as unknown as Socket, { send: bytes, waitMs: 2000 });
+      tls.destroy();
+      return answer;
+    };
+    // Not a TPKT (and no fast-path before Demand Active).
+    assert.equal((await hostile(Buffer.from('GET / HTTP/1.0\r\n\r\n'))).ending, 'end');
+    // A TPKT whose MCS Connect Initial does not decode.
+    assert.equal((await hostile(hex('03 00 00 0c 02 f0 80 7f 65 82 ff ff'))).ending, 'end');
+    // A Channel Join before anything else.
+    assert.equal((await hostile(hex('03 00 00 0c 02 f0 80 38 00 06 03 eb'))).ending, 'end');
+    const run = await sequenceOverTls(server);
+    assert.equal(eventKinds(run.events).at(-1), 'data:font-map');
   });
 
   it('close() ends every open connection and can be called twice', async () => {

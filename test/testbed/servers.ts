@@ -202,6 +202,16 @@ export interface FreerdpShadowOptions {
   readonly sec: 'nla' | 'tls' | 'rdp';
   /** A libfaketime offset such as '-1h': the server's clock (and NTLM timestamp) is off by this much. */
   readonly faketime?: string;
+  /**
+   * NLA accounts for a winpr SAM file of this server's own (passed with /sam-file, so the
+   * machine's /etc/winpr/SAM is never read or written). Lines are `user:domain:LM:NT:::` with
+   * the NT hash in hex; give the hash, not the password (tests compute it with MD4).
+   */
+  readonly samAccounts?: readonly {
+    readonly user: string;
+    readonly domain?: string;
+    readonly ntHashHex: string;
+  }[];
 }
 
 export async function startFreerdpShadow(
@@ -230,6 +240,14 @@ async function startFreerdpShadowOnce(
     `/sec:${options.sec}`,
     options.sec === 'nla' ? '+auth' : '-auth',
   ];
+  if (options.samAccounts) {
+    const samPath = join(dir, 'SAM');
+    const lines = options.samAccounts.map(
+      (account) => `${account.user}:${account.domain ?? ''}::${account.ntHashHex}:::`,
+    );
+    writeFileSync(samPath, `${lines.join('\n')}\n`, { mode: 0o600 });
+    shadowArgs.push(`/sam-file:${samPath}`);
+  }
   const [command, args] = options.faketime
     ? ['faketime', ['-f', options.faketime, 'freerdp-shadow-cli', ...shadowArgs]]
     : ['freerdp-shadow-cli', shadowArgs];

@@ -14,6 +14,8 @@ export const DEMO_SCENARIOS: readonly string[] = [
   'tls-handshake-aborted',
   'neg-failure-5',
   'standard-rdp-only',
+  'server-denied-connection',
+  'errinfo-license-no-license-server',
   'closes-immediately',
   'http',
 ];

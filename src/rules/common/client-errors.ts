@@ -8,6 +8,12 @@
 import { DISCONNECT_REASONS } from '../../data/disconnect-reasons.js';
 import { EXTENDED_DISCONNECT_REASONS } from '../../data/extended-disconnect-reasons.js';
 import {
+  FREERDP_CLASS,
+  FREERDP_CONNECT_ERRORS,
+  FREERDP_ERROR_INFO_NAMES,
+  freerdpErrorValue,
+} from '../../data/freerdp-errors.js';
+import {
   FREERDP_OBSERVED_WITH,
   type FreerdpSituation,
   freerdpObservation,
@@ -131,3 +137,54 @@ export const FREERDP_LISTENER_RESET: readonly ClientError[] = freerdpObserved('l
 export const FREERDP_LISTENER_SILENT: readonly ClientError[] = freerdpObserved('listener-silent');
 /** xfreerdp 2.11 when the server drops the connection on its ClientHello. */
 export const FREERDP_TLS_ABORTED: readonly ClientError[] = freerdpObserved('tls-aborted');
+
+// --- the connection sequence after the security layer, and the logon check -------------------
+
+/** mstsc's NLA logon errors (SSL_ERR_*, the 0x_07 class of disconnect-reasons.ts). */
+export const MSTSC_NO_SUCH_USER: ClientError = mstsc('0xA07', 'SSL_ERR_NO_SUCH_USER');
+export const MSTSC_ACCOUNT_DISABLED: ClientError = mstsc('0xB07', 'SSL_ERR_ACCOUNT_DISABLED');
+export const MSTSC_ACCOUNT_RESTRICTION: ClientError = mstsc('0xC07', 'SSL_ERR_ACCOUNT_RESTRICTION');
+export const MSTSC_ACCOUNT_LOCKED_OUT: ClientError = mstsc('0xD07', 'SSL_ERR_ACCOUNT_LOCKED_OUT');
+export const MSTSC_ACCOUNT_EXPIRED: ClientError = mstsc('0xE07', 'SSL_ERR_ACCOUNT_EXPIRED');
+export const MSTSC_PASSWORD_EXPIRED: ClientError = mstsc('0xF07', 'SSL_ERR_PASSWORD_EXPIRED');
+export const MSTSC_PASSWORD_MUST_CHANGE: ClientError = mstsc('0x1207', 'SSL_ERR_PASSWORD_MUST_CHANGE');
+export const MSTSC_FRESH_CREDENTIALS_REQUIRED: ClientError = mstsc(
+  '0x2107',
+  'SSL_ERR_FRESH_CRED_REQUIRED_BY_SERVER',
+);
+
+/**
+ * What mstsc reports after the server's Set Error Info PDU: the errorInfo passes through as the
+ * extended reason (extended-disconnect-reasons.ts). A denial of the connection (0x7) reaches the
+ * user as the socket close that follows it, 0x904; any other as disconnectReasonByServer (0x3),
+ * which the table documents as "check the extended reason".
+ */
+export function mstscAfterErrorInfo(errorInfo: number): ClientError {
+  const extended = `0x${errorInfo.toString(16)}`;
+  return errorInfo === 0x7
+    ? MSTSC_SOCKET_CLOSED_DENIED
+    : mstsc(
+        '0x3',
+        "disconnectReasonByServer (expected, not observed here): the extended code is the server's errorInfo",
+        extended,
+      );
+}
+
+/** How xfreerdp prints the server's errorInfo: FreeRDP's ERRINFO_* name in its class 1 ([0x0001xxxx]). */
+export function freerdpAfterErrorInfo(errorInfo: number): ClientError {
+  const name = FREERDP_ERROR_INFO_NAMES.find(([, value]) => value === errorInfo)?.[0];
+  const printed = `[0x${freerdpErrorValue(FREERDP_CLASS.errorInfo, errorInfo).toString(16).padStart(8, '0')}]`;
+  return {
+    client: 'freerdp',
+    code: name ?? printed,
+    note: `printed as ${name ? `${name} ${printed}` : printed}: xfreerdp reports the server's error info as the reason it disconnected`,
+  };
+}
+
+/** A FreeRDP ERRCONNECT_* error by name; the name must be one of include/freerdp/error.h's. */
+export function freerdpConnectError(name: string): ClientError {
+  // INVARIANT: a rule cites only codes the FreeRDP table holds (a typo fails at load, in every test).
+  if (!FREERDP_CONNECT_ERRORS.some((entry) => entry.name === name))
+    throw new Error(`no FreeRDP connect error ${name}`);
+  return { client: 'freerdp', code: name };
+}

@@ -252,3 +252,96 @@ export function disableCipherSuitesFix(title: string, names: readonly string[], 
     },
   };
 }
+
+// --- accounts and logon rights (the logon check and the event rules) ---------------------------
+
+/** The local group Remote Desktop Users, by its well-known SID (names differ by language). */
+export const REMOTE_DESKTOP_USERS_SID = 'S-1-5-32-555';
+
+/** A value for a single-quoted PowerShell string. */
+export function psQuoted(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Adds an account to Remote Desktop Users once (a second run finds it a member and does nothing). */
+export function addToRemoteDesktopUsersFix(account: string): Fix {
+  return {
+    title: `Add ${account} to Remote Desktop Users`,
+    risk: 'low',
+    where: 'server',
+    steps: [`lusrmgr.msc > Groups > Remote Desktop Users > Add ${account} (or a group it belongs to).`],
+    script: {
+      language: 'powershell',
+      code:
+        `$member = ${psQuoted(account)}\n` +
+        `$group = Get-LocalGroup -SID '${REMOTE_DESKTOP_USERS_SID}'\n` +
+        'if (-not (Get-LocalGroupMember -Group $group | Where-Object { $_.Name -eq $member })) {\n' +
+        '  Add-LocalGroupMember -Group $group -Member $member\n' +
+        '}\n',
+    },
+  };
+}
+
+/**
+ * Grants SeRemoteInteractiveLogonRight to Remote Desktop Users through secedit, keeping whoever
+ * holds it already; it does nothing when the group holds it.
+ */
+export const GRANT_RDS_LOGON_RIGHT: Fix = {
+  title: 'Grant "Allow log on through Remote Desktop Services" to Remote Desktop Users',
+  risk: 'low',
+  where: 'server',
+  steps: [
+    'secpol.msc > Local Policies > User Rights Assignment > Allow log on through Remote Desktop Services: add ' +
+      'Remote Desktop Users (and Administrators). In a domain, set it in the GPO that manages the server instead.',
+    'Remove the account or its groups from "Deny log on through Remote Desktop Services".',
+    'Run gpupdate /force.',
+  ],
+  script: {
+    language: 'powershell',
+    code:
+      "$dir = Join-Path $env:TEMP 'rdp-doctor-secpol'\n" +
+      'New-Item -ItemType Directory -Force -Path $dir | Out-Null\n' +
+      'secedit /export /cfg "$dir\\current.inf" /areas USER_RIGHTS | Out-Null\n' +
+      '$line = Select-String -Path "$dir\\current.inf" -Pattern \'^SeRemoteInteractiveLogonRight\\s*=\\s*(.*)$\'\n' +
+      "$current = if ($line) { $line.Matches[0].Groups[1].Value.Trim() } else { '' }\n" +
+      `if ($current -notmatch [regex]::Escape('*${REMOTE_DESKTOP_USERS_SID}')) {\n` +
+      `  $value = if ($current) { "$current,*${REMOTE_DESKTOP_USERS_SID}" } else { '*S-1-5-32-544,*${REMOTE_DESKTOP_USERS_SID}' }\n` +
+      "  $inf = @('[Unicode]', 'Unicode=yes', '[Version]', 'signature=\"$CHICAGO$\"', 'Revision=1', '[Privilege Rights]', \"SeRemoteInteractiveLogonRight = $value\")\n" +
+      '  $inf | Set-Content -Path "$dir\\grant.inf" -Encoding Unicode\n' +
+      '  secedit /configure /db "$dir\\grant.sdb" /cfg "$dir\\grant.inf" /areas USER_RIGHTS | Out-Null\n' +
+      '}\n' +
+      'gpupdate /force | Out-Null\n',
+  },
+};
+
+/** Read-only: the Remote Desktop connection and session logs, where the server says why it refused. */
+export function psSessionEvents(extraLogs: readonly string[] = []): string {
+  const logs = [
+    'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational',
+    'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
+    ...extraLogs,
+  ];
+  return [
+    `Get-WinEvent -LogName ${logs.map((log) => `'${log}'`).join(', ')} -MaxEvents 50 -ErrorAction SilentlyContinue |`,
+    '  Select-Object TimeCreated, Id, LogName, Message | Format-List',
+  ].join('\n');
+}
+
+/**
+ * NLA cannot change a password, so an expired one (or one that must change) is changed elsewhere:
+ * by the user, at a console, through RD Web or with the AD cmdlet, which asks for both passwords.
+ */
+export function changeOwnPasswordFix(account: string): Fix {
+  return {
+    title: `Have ${account} change the password where a change is offered`,
+    risk: 'low',
+    where: 'client',
+    steps: [
+      'At a console logon, through RD Web Access password change where it is enabled, or (domain accounts, RSAT installed) with Set-ADAccountPassword from any domain machine.',
+    ],
+    script: {
+      language: 'powershell',
+      code: `Set-ADAccountPassword -Identity ${psQuoted(account)} -OldPassword (Read-Host -AsSecureString -Prompt 'Current password') -NewPassword (Read-Host -AsSecureString -Prompt 'New password')`,
+    },
+  };
+}

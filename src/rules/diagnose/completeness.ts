@@ -13,7 +13,12 @@ export type ScanGapKind =
   /** The user asked for a quick diagnosis: no enumeration and no client simulation. */
   | 'quick'
   /** rdp-doctor itself failed in a stage: nothing is said about the server there. */
-  | 'internal-error';
+  | 'internal-error'
+  /**
+   * The server requires NLA and no --user was given: the connection sequence past CredSSP (the
+   * logon, licensing, the server's denials) was not walked. Not a failure: credentials are opt-in.
+   */
+  | 'logon-not-checked';
 
 export interface ScanGap {
   readonly kind: ScanGapKind;
@@ -72,6 +77,14 @@ export function scanGaps(observations: ProbeObservations, options: { timeoutMs?:
       kind: 'clients-unanswered',
       text: `${unanswered.length} client profile${unanswered.length > 1 ? 's' : ''} got no answer in time (${unanswered.map((client) => client.profile).join(', ')}): no verdict for ${unanswered.length > 1 ? 'them' : 'it'}`,
       hint: `run again with --timeout ${longerTimeout(timeoutMs)}`,
+    });
+  }
+  const session = observations.session;
+  if (session?.status === 'skipped' && observations.credssp?.status === 'ok') {
+    gaps.push({
+      kind: 'logon-not-checked',
+      text: `the steps after NLA were not checked (${session.skippedBecause ?? 'no credentials'})`,
+      hint: "add --user [DOMAIN\\]NAME to check the logon (one attempt: a wrong password counts toward the account's lockout)",
     });
   }
   const onPath = new Set(failuresOnClientPath(observations).map((failure) => failure.attempt));

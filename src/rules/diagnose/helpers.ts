@@ -3,13 +3,21 @@
  * into "not evaluated" (never a pass), outcome builders and small readers of the observations.
  * Rules stay declarative: metadata plus a short `evaluate`.
  */
+import { SSPI_STATUS_CODES } from '../../data/credssp-errors.js';
+import type { ErrorCodeEntry } from '../../data/error-code.js';
+import { ERROR_INFO_CODES } from '../../data/error-info.js';
+import { LOGON_NTSTATUS_CODES } from '../../data/ntstatus.js';
 import {
   type Attempt,
   type CertificateFacts,
   type CertificateObservation,
   type NegotiationObservation,
   type NegotiationProbe,
+  type LogonFacts,
   type ProbeObservations,
+  type SessionObservation,
+  type SessionOutcome,
+  type SessionPhase,
   type StageName,
   type StallProgress,
   type TcpObservation,
@@ -17,8 +25,12 @@ import {
   type TlsObservation,
   stageAttempt,
 } from '../../probe/types.js';
-import type { DiagnoseFindingId } from '../finding-ids.js';
-import type { Evidence, Rule, RuleContext, RuleMeta, RuleOutcome, RuleReport } from '../types.js';
+import {
+  type DiagnoseFindingId,
+  type ERROR_INFO_FINDING_IDS,
+  type LOGON_REFUSED_FINDING_IDS,
+} from '../finding-ids.js';
+import type { Evidence, Fix, Rule, RuleContext, RuleMeta, RuleOutcome, RuleReport } from '../types.js';
 
 export type DiagnoseRule = Rule<ProbeObservations, StageName>;
 
@@ -294,6 +306,15 @@ export function withLeaf(
  * a failure elsewhere (the 'rdp' request's Standard RDP Security, the TLS enumeration) does not.
  */
 export function clientPathStages(observations: ProbeObservations): StageName[] {
+  const upToSecurityLayer = securityLayerPath(observations);
+  // The sequence after the security layer is the same whatever protocol carried it: when it ran,
+  // every client walks it (and meets the same denials) once its own security layer is done.
+  const session = observations.session;
+  return session && session.status !== 'skipped' ? [...upToSecurityLayer, 'session'] : upToSecurityLayer;
+}
+
+/** The client path up to and including the security layer the server chose for a current client. */
+function securityLayerPath(observations: ProbeObservations): StageName[] {
   const path: StageName[] = ['dns', 'tcp', 'negotiation'];
   const negotiation = observations.negotiation?.observation;
   const modern = negotiation ? probeByLabel(negotiation, 'modern') : undefined;
@@ -325,6 +346,13 @@ export interface PathFailure {
   readonly probe?: NegotiationProbe;
 }
 
+/** Session outcomes where the sequence got where it was going (the logon screen, the logon). */
+export const SESSION_REACHED: ReadonlySet<SessionOutcome> = new Set([
+  'logon-screen',
+  'credentials-accepted',
+  'logged-on',
+]);
+
 /** Answers to the current client's request that end its connection attempt. */
 const UNANSWERED_REQUEST = new Set<NegotiationProbe['outcome']>([
   'closed',
@@ -347,6 +375,13 @@ export function failuresOnClientPath(observations: ProbeObservations): PathFailu
     if (!attempt) continue;
     if (attempt.status === 'failed') {
       failures.push({ stage, attempt });
+      continue;
+    }
+    if (stage === 'session' && attempt.status === 'ok') {
+      // The stage records a refusal it understood (an error info, an ultimatum) as answered: for
+      // the client it is still the end of the connection before the logon screen.
+      const outcome = (attempt.observation as SessionObservation | undefined)?.outcome;
+      if (outcome && !SESSION_REACHED.has(outcome)) failures.push({ stage, attempt });
       continue;
     }
     if (stage === 'negotiation' && attempt.status === 'ok') {
@@ -385,6 +420,7 @@ const AWAITING: Readonly<Record<StageName, string>> = {
   certificate: 'the certificate',
   credssp: 'the CredSSP request (TSRequest with NTLM NEGOTIATE)',
   'rdp-security': 'the MCS Connect Initial',
+  session: 'the next PDU of the connection sequence',
 };
 
 /**
@@ -419,6 +455,16 @@ export function timedOutOnClientPath(observations: ProbeObservations): TimedOutS
   if (path.includes('rdp-security') && rdpSecurity?.outcome === 'timeout') {
     add('rdp-security', rdpSecurity.stall, 0, rdpSecurity.ms);
   }
+  const session = observations.session?.observation;
+  if (path.includes('session') && session?.outcome === 'timeout') {
+    steps.push({
+      stage: 'session',
+      awaiting: `${AWAITING.session} (${PHASE_AWAITED[session.phase]})`,
+      bytesReceived: session.stall?.bytesReceived ?? 0,
+      ...(session.stall ? { stall: session.stall } : {}),
+      ms: session.ms,
+    });
+  }
   return steps;
 }
 
@@ -438,4 +484,275 @@ export function isSlowStall(stall: StallProgress | undefined, waitedMs: number):
 
 export function isSlowAnswer(step: TimedOutStep): boolean {
   return isSlowStall(step.stall, step.ms);
+}
+
+// --- the connection sequence after the security layer (session) and the logon check -----------
+
+/** What a client waits for in each phase of the sequence (MS-RDPBCGR 1.3.1.1). */
+export const PHASE_AWAITED: Readonly<Record<SessionPhase, string>> = {
+  'credssp-logon': 'the CredSSP answer to the credentials',
+  'early-user-authorization': 'the Early User Authorization Result',
+  'mcs-connect': 'the MCS Connect Response',
+  'erect-domain': 'the MCS Attach User Confirm',
+  'attach-user': 'the MCS Attach User Confirm',
+  'channel-join': 'a Channel Join Confirm',
+  'security-exchange': "the server's licensing PDU",
+  'client-info': "the server's licensing PDU",
+  licensing: 'the next licensing PDU',
+  capabilities: 'the Demand Active PDU',
+  finalization: "the server's finalization PDUs (Synchronize, Control, Font Map)",
+  logon: 'the Save Session Info PDU (the logon notification)',
+};
+
+/** When in the sequence something arrived, in words that follow "came ..." or a code. */
+const PHASE_WORDS: Readonly<Record<SessionPhase, string>> = {
+  'credssp-logon': 'during the CredSSP logon',
+  'early-user-authorization': 'in the Early User Authorization Result, right after the CredSSP logon',
+  'mcs-connect': 'in answer to the MCS Connect Initial',
+  'erect-domain': 'after MCS Erect Domain',
+  'attach-user': 'during MCS Attach User',
+  'channel-join': 'while the MCS channels were joined',
+  'security-exchange': 'after the Security Exchange',
+  'client-info': 'after the Client Info PDU',
+  licensing: 'during licensing',
+  capabilities: 'after licensing, before Demand Active',
+  finalization: 'after Demand Active, during finalization',
+  logon: 'after the logon',
+};
+
+/** "after licensing, before Demand Active", with the logon check's part when credentials were accepted. */
+export function whenInSession(session: SessionObservation, phase: SessionPhase): string {
+  const words = PHASE_WORDS[phase];
+  const afterLogon = session.logon?.status === 'accepted' && phase !== 'credssp-logon' && phase !== 'logon';
+  return afterLogon ? `${words} (after the credentials were accepted)` : words;
+}
+
+/** The entry a data table holds under a name: the rules name codes by the tables' own spelling. */
+function entryNamed(entries: readonly ErrorCodeEntry[], name: string): ErrorCodeEntry {
+  const entry = entries.find((candidate) => candidate.name === name);
+  // INVARIANT: every name used here is in its table (a typo fails at load, in every test).
+  if (!entry) throw new Error(`no code named ${name}`);
+  return entry;
+}
+
+const errorInfoValue = (name: string) => entryNamed(ERROR_INFO_CODES, name).value;
+
+/** MS-RDPBCGR 2.2.5.1.1 errorInfo values the session rules single out. */
+export const ERRINFO = {
+  NONE: errorInfoValue('ERRINFO_NONE'),
+  IDLE_TIMEOUT: errorInfoValue('ERRINFO_IDLE_TIMEOUT'),
+  LOGON_TIMEOUT: errorInfoValue('ERRINFO_LOGON_TIMEOUT'),
+  SERVER_DENIED_CONNECTION: errorInfoValue('ERRINFO_SERVER_DENIED_CONNECTION'),
+  SERVER_INSUFFICIENT_PRIVILEGES: errorInfoValue('ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES'),
+  SERVER_FRESH_CREDENTIALS_REQUIRED: errorInfoValue('ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED'),
+} as const;
+
+/** The spec's errorInfo groups (MS-RDPBCGR 2.2.5.1.1): codes in a range are judged by it even when unnamed. */
+const LICENSING_ERRINFO = { first: 0x100, last: 0x10a } as const;
+const BROKER_ERRINFO = { first: 0x400, last: 0x412 } as const;
+const inRange = (code: number, range: { first: number; last: number }) =>
+  code >= range.first && code <= range.last;
+
+export type ErrorInfoFindingId = (typeof ERROR_INFO_FINDING_IDS)[number];
+
+/**
+ * Which finding an errorInfo code is: exactly one, so server-error-info (the rest) never speaks
+ * where a specific rule does. ERRINFO_NONE is no error at all.
+ */
+export function errorInfoFindingId(code: number): ErrorInfoFindingId | undefined {
+  if (code === ERRINFO.NONE) return undefined;
+  if (code === ERRINFO.SERVER_DENIED_CONNECTION) return 'server-denied-connection';
+  if (code === ERRINFO.SERVER_INSUFFICIENT_PRIVILEGES) return 'not-in-remote-desktop-users';
+  if (code === ERRINFO.SERVER_FRESH_CREDENTIALS_REQUIRED) return 'fresh-credentials-required';
+  // Only the two time limits: 0x5 (another connection took the session over) is no limit.
+  if (code === ERRINFO.IDLE_TIMEOUT || code === ERRINFO.LOGON_TIMEOUT) return 'session-limit-reached';
+  if (inRange(code, LICENSING_ERRINFO)) return 'licensing-refused';
+  if (inRange(code, BROKER_ERRINFO)) return 'broker-refused';
+  return 'server-error-info';
+}
+
+export interface DescribedCode {
+  readonly code: number;
+  /** The table's name, or "unknown ... 0x..." when no table holds it. */
+  readonly name: string;
+  readonly meaning?: string;
+}
+
+export function describeErrorInfo(code: number): DescribedCode {
+  const entry = ERROR_INFO_CODES.find((candidate) => candidate.value === code);
+  return entry
+    ? { code, name: entry.name, meaning: entry.meaning }
+    : { code, name: `unknown error info ${hex(code, 8)}` };
+}
+
+/** "0x00000007 ERRINFO_SERVER_DENIED_CONNECTION" */
+export function codeAndName(described: DescribedCode): string {
+  return described.name.startsWith('unknown')
+    ? described.name
+    : `${hex(described.code, 8)} ${described.name}`;
+}
+
+/** What the session ran under and whether credentials went with it (never what they were). */
+export function sessionContextEvidence(session: SessionObservation): Evidence[] {
+  return [
+    evidence('connection sequence under', session.underProtocol, 'session'),
+    evidence('credentials sent', session.credentialsSent, 'session'),
+    ...(session.logon ? [evidence('user', session.logon.user, 'session')] : []),
+  ];
+}
+
+/**
+ * Judges the session's Set Error Info for one errorInfo finding: a pass unless the code is this
+ * finding's. The report gets the code, its meaning, the phase it came in and the context.
+ */
+export function judgeErrorInfo(
+  observations: ProbeObservations,
+  id: ErrorInfoFindingId,
+  report: (described: DescribedCode, when: string, session: SessionObservation) => Partial<RuleReport>,
+): RuleOutcome {
+  return withStage(observations.session, 'session', 'ran', (session) => {
+    const info = session.errorInfo;
+    if (!info || errorInfoFindingId(info.code >>> 0) !== id) return PASS;
+    const described = describeErrorInfo(info.code >>> 0);
+    const when = whenInSession(session, info.phase);
+    const extra = report(described, when, session);
+    return found([
+      {
+        ...extra,
+        evidence: [
+          evidence('Set Error Info', codeAndName(described), 'session'),
+          ...(described.meaning ? [evidence('meaning', described.meaning, 'session')] : []),
+          evidence('came', when, 'session'),
+          ...sessionContextEvidence(session),
+          ...(extra.evidence ?? []),
+        ],
+        data: {
+          errorInfo: described.code,
+          name: described.name,
+          phase: info.phase,
+          underProtocol: session.underProtocol,
+          ...(session.logon ? { user: session.logon.user } : {}),
+          ...extra.data,
+        },
+      },
+    ]);
+  });
+}
+
+// --- the logon check (--user) ------------------------------------------------------------------
+
+const logonCode = (name: string) =>
+  entryNamed(name.startsWith('SEC_E_') ? SSPI_STATUS_CODES : LOGON_NTSTATUS_CODES, name).value;
+
+export type LogonFindingId = (typeof LOGON_REFUSED_FINDING_IDS)[number];
+
+/** The codes that mean "wrong user name or password" (logon-failed names them as such). */
+export const WRONG_CREDENTIALS: ReadonlySet<number> = new Set(
+  ['SEC_E_LOGON_DENIED', 'STATUS_LOGON_FAILURE', 'STATUS_WRONG_PASSWORD', 'STATUS_NO_SUCH_USER'].map(
+    logonCode,
+  ),
+);
+
+/** Codes with a finding of their own; every other refusal is logon-failed, with its code named. */
+const LOGON_CODE_FINDINGS: ReadonlyMap<number, LogonFindingId> = new Map([
+  [logonCode('STATUS_ACCOUNT_LOCKED_OUT'), 'account-locked-out'],
+  [logonCode('STATUS_ACCOUNT_DISABLED'), 'account-disabled'],
+  [logonCode('STATUS_ACCOUNT_EXPIRED'), 'account-expired'],
+  [logonCode('STATUS_PASSWORD_EXPIRED'), 'password-expired'],
+  [logonCode('STATUS_PASSWORD_MUST_CHANGE'), 'password-must-change'],
+  [logonCode('STATUS_ACCOUNT_RESTRICTION'), 'account-restricted'],
+  [logonCode('STATUS_INVALID_LOGON_HOURS'), 'account-restricted'],
+  [logonCode('STATUS_INVALID_WORKSTATION'), 'account-restricted'],
+  [logonCode('STATUS_LOGON_TYPE_NOT_GRANTED'), 'logon-right-missing'],
+]);
+
+/** Which finding a refused logon is (exactly one), or undefined when it was not refused. */
+export function logonFindingId(logon: LogonFacts): LogonFindingId | undefined {
+  if (logon.status !== 'refused') return undefined;
+  if (logon.errorCode === undefined) return 'logon-failed';
+  return LOGON_CODE_FINDINGS.get(logon.errorCode >>> 0) ?? 'logon-failed';
+}
+
+/** An NTSTATUS or SEC_E_ code from the tables, else the name the probe recorded, else "unknown". */
+export function describeLogonCode(code: number, recordedName?: string): DescribedCode {
+  const entry = [...LOGON_NTSTATUS_CODES, ...SSPI_STATUS_CODES].find((candidate) => candidate.value === code);
+  if (entry) return { code, name: entry.name, meaning: entry.meaning };
+  return { code, name: recordedName ?? `unknown status ${hex(code, 8)}` };
+}
+
+/**
+ * Judges the logon check for one logon finding: a pass unless the server refused the credentials
+ * with this finding's code. The evidence names the user and the code, never anything of the password.
+ */
+export function judgeLogon(
+  observations: ProbeObservations,
+  id: LogonFindingId,
+  report: (
+    described: DescribedCode | undefined,
+    logon: LogonFacts,
+    session: SessionObservation,
+  ) => Partial<RuleReport>,
+): RuleOutcome {
+  return withStage(observations.session, 'session', 'ran', (session) => {
+    const logon = session.logon;
+    if (!logon) return PASS;
+    if (logonFindingId(logon) !== id) return PASS;
+    const described =
+      logon.errorCode === undefined ? undefined : describeLogonCode(logon.errorCode >>> 0, logon.errorName);
+    const extra = report(described, logon, session);
+    return found([
+      {
+        ...extra,
+        evidence: [
+          evidence('user', logon.user, 'session'),
+          evidence(
+            'server answer',
+            described
+              ? `${codeAndName(described)}${described.meaning ? `: ${described.meaning}` : ''}`
+              : `closed the connection after the NTLM AUTHENTICATE, without an error code (step: ${logon.step})`,
+            'session',
+          ),
+          evidence('connection sequence under', session.underProtocol, 'session'),
+          ...(logon.credsspVersion !== undefined
+            ? [evidence('CredSSP version', logon.credsspVersion, 'session')]
+            : []),
+          ...(extra.evidence ?? []),
+        ],
+        data: {
+          user: logon.user,
+          ...(described ? { errorCode: described.code, name: described.name } : {}),
+          ...extra.data,
+        },
+      },
+    ]);
+  });
+}
+
+/** The account part of DOMAIN\name or name@domain: what Get-LocalUser and the AD cmdlets take. */
+export function accountName(user: string): string {
+  const afterDomain = user.includes('\\') ? user.slice(user.lastIndexOf('\\') + 1) : user;
+  return afterDomain.includes('@') ? afterDomain.slice(0, afterDomain.indexOf('@')) : afterDomain;
+}
+
+/** Named in a logon rule's own fixes; a finding names the account the logon check used. */
+export const ACCOUNT_PLACEHOLDER = '<account>';
+
+/**
+ * A rule for one refused-logon finding. Its fixes are built for an account: the rule's metadata
+ * carries them for ACCOUNT_PLACEHOLDER, a finding for the account the logon check used.
+ */
+export function defineLogonRule(
+  meta: Omit<DiagnoseRuleMeta, 'fixes' | 'requires'> & { readonly id: LogonFindingId },
+  fixesFor: (account: string) => readonly Fix[],
+  titleFor: (user: string, described: DescribedCode | undefined) => string,
+): DiagnoseRule {
+  return defineRule(
+    { ...meta, requires: ['session'], fixes: fixesFor(ACCOUNT_PLACEHOLDER) },
+    (observations) =>
+      judgeLogon(observations, meta.id, (described, logon) => ({
+        title: titleFor(logon.user, described),
+        fixes: fixesFor(accountName(logon.user)),
+        replaceFixes: true,
+      })),
+  );
 }

@@ -1,6 +1,6 @@
 /**
  * Every diagnose rule, in the order of the stage ladder (dns → tcp → negotiation → tls →
- * certificate → credssp → rdp-security), so findings of equal severity read in connection order.
+ * certificate → credssp → rdp-security → session), so findings of equal severity read in connection order.
  */
 
 import { rule as clientIncompatible } from './client-incompatible.js';
@@ -10,6 +10,22 @@ import { rule as credsspOutdated } from './credssp-outdated.js';
 import { rule as dnsUnresolvable } from './dns-unresolvable.js';
 import type { DiagnoseRule } from './helpers.js';
 import { rule as stageFailed } from './stage-failed.js';
+import { rule as serverDeniedConnection } from './server-denied-connection.js';
+import { rule as licensingRefused } from './licensing-refused.js';
+import { rule as sessionLimitReached } from './session-limit-reached.js';
+import { rule as freshCredentialsRequired } from './fresh-credentials-required.js';
+import { rule as brokerRefused } from './broker-refused.js';
+import { rule as notInRemoteDesktopUsers } from './not-in-remote-desktop-users.js';
+import { rule as serverErrorInfo } from './server-error-info.js';
+import { rule as logonFailed } from './logon-failed.js';
+import { rule as accountLockedOut } from './account-locked-out.js';
+import { rule as accountDisabled } from './account-disabled.js';
+import { rule as accountExpired } from './account-expired.js';
+import { rule as passwordExpired } from './password-expired.js';
+import { rule as passwordMustChange } from './password-must-change.js';
+import { rule as accountRestricted } from './account-restricted.js';
+import { rule as logonRightMissing } from './logon-right-missing.js';
+import { rule as logonError } from './logon-error.js';
 import { rule as tlsNotServed } from './tls-not-served.js';
 import { rule as listenerSilent } from './listener-silent.js';
 import { rule as firewallRejects } from './firewall-rejects.js';
@@ -87,6 +103,23 @@ export const DIAGNOSE_RULES: readonly DiagnoseRule[] = [
   clockSkew,
   osEndOfLife,
   rdpWeakEncryption,
+  // session: the logon check (CredSSP with credentials) comes first, then what the server says after
+  logonFailed,
+  accountLockedOut,
+  accountDisabled,
+  accountExpired,
+  passwordExpired,
+  passwordMustChange,
+  accountRestricted,
+  logonRightMissing,
+  serverDeniedConnection,
+  notInRemoteDesktopUsers,
+  freshCredentialsRequired,
+  licensingRefused,
+  sessionLimitReached,
+  brokerRefused,
+  logonError,
+  serverErrorInfo,
   // Last: it speaks only for a failed step no rule above explains.
   stageFailed,
 ];

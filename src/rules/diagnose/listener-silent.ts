@@ -8,6 +8,7 @@ const TITLES: Readonly<Record<string, string>> = {
   tls: 'The server selected TLS, then never answered the ClientHello',
   credssp: 'The server completed TLS, then never answered the CredSSP request',
   'rdp-security': 'The server selected Standard RDP Security, then never answered the MCS Connect Initial',
+  session: 'The server stopped answering part-way through the connection sequence',
 };
 
 const restartListener: Fix = {

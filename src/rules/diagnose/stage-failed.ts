@@ -17,6 +17,8 @@ function describeFailure(failure: PathFailure): string {
   const { stage, attempt, probe } = failure;
   if (probe)
     return `The server gave no usable answer to a current client's Connection Request (${describeAnswer(probe)})`;
+  if (stage === 'session' && attempt.status === 'ok')
+    return 'The server ended the connection sequence before the logon screen';
   const how: Record<string, string> = {
     timeout: 'timed out',
     refused: 'was refused',
@@ -35,6 +37,7 @@ function describeFailure(failure: PathFailure): string {
     certificate: "Reading the server's certificate",
     credssp: 'The CredSSP (NLA) exchange',
     'rdp-security': 'The Standard RDP Security exchange (MCS Connect Initial)',
+    session: 'The connection sequence after the security layer',
   };
   return `${step[stage] ?? stage} ${how[attempt.reason ?? ''] ?? 'failed'}`;
 }
@@ -55,7 +58,7 @@ export const rule = defineRule(
     requires: ['negotiation'],
     docs: {
       explanation:
-        'A step on the path every current client takes (name lookup, TCP, the X.224 negotiation, TLS, the certificate, CredSSP, or Standard RDP Security when that is what the server chose) did not complete, and no more specific finding names the cause. Clients fail at the same step. The evidence says what was seen; --verbose adds the raw error. This finding exists so that a failed step is never reported as healthy.',
+        'A step on the path every current client takes (name lookup, TCP, the X.224 negotiation, TLS, the certificate, CredSSP, Standard RDP Security when that is what the server chose, or the connection sequence after the security layer up to the logon screen) did not complete, and no more specific finding names the cause. Clients fail at the same step. The evidence says what was seen; --verbose adds the raw error. This finding exists so that a failed step is never reported as healthy.',
       falseAlarm:
         'A single failure can be transient (a restart, a dropped packet): run the diagnosis again. If it repeats, the evidence is where to start.',
     },

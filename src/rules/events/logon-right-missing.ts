@@ -1,4 +1,5 @@
 import { STATUS_LOGON_TYPE_NOT_GRANTED } from '../../data/events/logon-status.js';
+import { GRANT_RDS_LOGON_RIGHT } from '../common/fixes.js';
 import type { Rule } from '../types.js';
 import {
   type EventEvidence,
@@ -9,8 +10,6 @@ import {
   recordIds,
 } from './evidence.js';
 import { accountOf, failedRdpLogons, hasStatus } from './logon-events.js';
-
-const REMOTE_DESKTOP_USERS_SID = '*S-1-5-32-555';
 
 export const logonRightMissing: Rule<EventEvidence, EventNeed> = {
   meta: {
@@ -33,35 +32,7 @@ export const logonRightMissing: Rule<EventEvidence, EventNeed> = {
         note: 'The connection was denied because the user account is not authorized for remote login',
       },
     ],
-    fixes: [
-      {
-        title: 'Grant "Allow log on through Remote Desktop Services" to Remote Desktop Users',
-        risk: 'low',
-        where: 'server',
-        steps: [
-          'secpol.msc > Local Policies > User Rights Assignment > Allow log on through Remote Desktop Services: add ' +
-            'Remote Desktop Users (and Administrators). In a domain, set it in the GPO that manages the server instead.',
-          'Remove the account or its groups from "Deny log on through Remote Desktop Services".',
-          'Run gpupdate /force.',
-        ],
-        script: {
-          language: 'powershell',
-          code:
-            "$dir = Join-Path $env:TEMP 'rdp-doctor-secpol'\n" +
-            'New-Item -ItemType Directory -Force -Path $dir | Out-Null\n' +
-            'secedit /export /cfg "$dir\\current.inf" /areas USER_RIGHTS | Out-Null\n' +
-            '$line = Select-String -Path "$dir\\current.inf" -Pattern \'^SeRemoteInteractiveLogonRight\\s*=\\s*(.*)$\'\n' +
-            "$current = if ($line) { $line.Matches[0].Groups[1].Value.Trim() } else { '' }\n" +
-            `if ($current -notmatch [regex]::Escape('${REMOTE_DESKTOP_USERS_SID}')) {\n` +
-            `  $value = if ($current) { "$current,${REMOTE_DESKTOP_USERS_SID}" } else { '*S-1-5-32-544,${REMOTE_DESKTOP_USERS_SID}' }\n` +
-            "  $inf = @('[Unicode]', 'Unicode=yes', '[Version]', 'signature=\"$CHICAGO$\"', 'Revision=1', '[Privilege Rights]', \"SeRemoteInteractiveLogonRight = $value\")\n" +
-            '  $inf | Set-Content -Path "$dir\\grant.inf" -Encoding Unicode\n' +
-            '  secedit /configure /db "$dir\\grant.sdb" /cfg "$dir\\grant.inf" /areas USER_RIGHTS | Out-Null\n' +
-            '}\n' +
-            'gpupdate /force | Out-Null\n',
-        },
-      },
-    ],
+    fixes: [GRANT_RDS_LOGON_RIGHT],
   },
   evaluate(evidence) {
     const notEvaluated = missingLogs(evidence, this.meta.requires);

@@ -1,5 +1,6 @@
 import { Provider } from '../../data/events/event-ids.js';
-import type { Fix, Rule } from '../types.js';
+import { addToRemoteDesktopUsersFix } from '../common/fixes.js';
+import type { Rule } from '../types.js';
 import {
   type EventEvidence,
   type EventNeed,
@@ -10,25 +11,6 @@ import {
   recordIds,
 } from './evidence.js';
 import { accountOf } from './logon-events.js';
-
-function addMemberFix(account: string): Fix {
-  const quoted = account.replace(/'/g, "''");
-  return {
-    title: `Add ${account} to Remote Desktop Users`,
-    risk: 'low',
-    where: 'server',
-    steps: [`lusrmgr.msc > Groups > Remote Desktop Users > Add ${account} (or a group it belongs to).`],
-    script: {
-      language: 'powershell',
-      code:
-        `$member = '${quoted}'\n` +
-        "$group = Get-LocalGroup -SID 'S-1-5-32-555'\n" +
-        'if (-not (Get-LocalGroupMember -Group $group | Where-Object { $_.Name -eq $member })) {\n' +
-        '  Add-LocalGroupMember -Group $group -Member $member\n' +
-        '}\n',
-    },
-  };
-}
 
 export const notInRemoteDesktopUsers: Rule<EventEvidence, EventNeed> = {
   meta: {
@@ -66,7 +48,7 @@ export const notInRemoteDesktopUsers: Rule<EventEvidence, EventNeed> = {
                 '4825 denied',
                 (e) => `${accountOf(e)} from ${e.data.ClientAddress ?? '-'}`,
               ),
-              fixes: accounts.map(addMemberFix),
+              fixes: accounts.map(addToRemoteDesktopUsersFix),
               data: { accounts, count: events.length, recordIds: recordIds(events) },
             },
           ],

@@ -49,3 +49,30 @@ describe('client errors the rules cite', () => {
     );
   });
 });
+
+describe('client errors after the security layer', () => {
+  it('mstsc: a denial is the socket close with extended 0x7; other error infos pass through as the extended code', () => {
+    assert.equal(clientErrors.mstscAfterErrorInfo(0x7), clientErrors.MSTSC_SOCKET_CLOSED_DENIED);
+    const privileges = clientErrors.mstscAfterErrorInfo(0x9);
+    assert.equal(privileges.code, '0x3');
+    assert.equal(privileges.extended, '0x9');
+  });
+
+  it("FreeRDP: the server's error info in FreeRDP's own spelling and class, or its value when unnamed", () => {
+    const takenOver = clientErrors.freerdpAfterErrorInfo(0x5);
+    assert.equal(takenOver.code, 'ERRINFO_DISCONNECTED_BY_OTHER_CONNECTION');
+    assert.match(takenOver.note ?? '', /\[0x00010005\]/);
+    assert.equal(clientErrors.freerdpAfterErrorInfo(0x2222).code, '[0x00012222]');
+  });
+
+  it('FreeRDP connect errors must be ones error.h defines', () => {
+    assert.equal(
+      clientErrors.freerdpConnectError('ERRCONNECT_ACCOUNT_LOCKED_OUT').code,
+      'ERRCONNECT_ACCOUNT_LOCKED_OUT',
+    );
+    assert.throws(
+      () => clientErrors.freerdpConnectError('ERRCONNECT_NO_SUCH_THING'),
+      /no FreeRDP connect error/,
+    );
+  });
+});

@@ -1,5 +1,13 @@
 import { rule } from '../../../src/rules/diagnose/listener-silent.js';
-import { healthy, negotiation, probe, rdpSecurity, skipped, tls } from '../../helpers/observations.js';
+import {
+  healthy,
+  negotiation,
+  probe,
+  rdpSecurity,
+  session,
+  skipped,
+  tls,
+} from '../../helpers/observations.js';
 import { ruleTester } from '../../helpers/rule-tester.js';
 
 const silentModern = {
@@ -63,6 +71,30 @@ ruleTester(rule, {
         rdpSecurity: { ...rdpSecurity({ outcome: 'timeout' }), status: 'failed', reason: 'timeout' },
       }),
       findings: [{ title: /Standard RDP Security, then never answered the MCS Connect Initial/ }],
+    },
+    {
+      name: 'the connection sequence stalls after licensing: not a byte of Demand Active',
+      observations: healthy({
+        session: session({
+          outcome: 'timeout',
+          phase: 'capabilities',
+          demandActive: undefined,
+          stall: { bytesReceived: 0, validSoFar: false },
+          ms: 4000,
+        }),
+      }),
+      findings: [
+        {
+          title: 'The server stopped answering part-way through the connection sequence',
+          evidence: [
+            {
+              label: 'waiting for an answer to',
+              value: 'the next PDU of the connection sequence (the Demand Active PDU)',
+              source: 'session',
+            },
+          ],
+        },
+      ],
     },
   ],
   notEvaluated: [

@@ -11,6 +11,8 @@ import {
   negotiation,
   probe,
   rdpSecurity,
+  session,
+  sessionErrorInfo,
   skipped,
   tls,
 } from '../../helpers/observations.js';
@@ -65,6 +67,30 @@ ruleTester(rule, {
       }),
       findings: [{ title: "Reading the server's certificate got an answer that does not fit the protocol" }],
     },
+    {
+      name: 'the connection sequence closed after the Client Info PDU, with no error info',
+      observations: healthy({
+        session: session({ outcome: 'closed', phase: 'client-info', demandActive: undefined }),
+      }),
+      findings: [
+        {
+          title: 'The connection sequence after the security layer was closed by the server',
+          evidence: [{ label: 'step', value: 'session', source: 'session' }],
+        },
+      ],
+    },
+    {
+      name: 'an MCS Disconnect Provider Ultimatum: answered, still no logon screen',
+      observations: healthy({
+        session: session({
+          outcome: 'disconnect-ultimatum',
+          phase: 'attach-user',
+          ultimatum: { reason: 3, name: 'rn-user-requested', phase: 'attach-user' },
+          demandActive: undefined,
+        }),
+      }),
+      findings: [{ title: 'The server ended the connection sequence before the logon screen' }],
+    },
   ],
   notEvaluated: [
     {
@@ -104,6 +130,12 @@ describe('stage-failed: no failed step on the client path ends without an error'
       observations: healthy({ negotiation: standardRdpOnly, rdpSecurity: { ...mcsClosed, reason } }),
     });
   }
+  for (const outcome of ['closed', 'reset', 'timeout', 'malformed', 'mcs-refused'] as const) {
+    cases.push({
+      name: `session ${outcome}`,
+      observations: healthy({ session: session({ outcome, demandActive: undefined }) }),
+    });
+  }
   for (const outcome of ['closed', 'reset', 'timeout', 'not-rdp', 'malformed'] as const) {
     cases.push({
       name: `modern request ${outcome}`,
@@ -119,6 +151,12 @@ describe('stage-failed: no failed step on the client path ends without an error'
       );
     });
   }
+
+  it('stays quiet when a session rule names the denial', () => {
+    const observations = healthy({ session: sessionErrorInfo(0x7, 'ERRINFO_SERVER_DENIED_CONNECTION') });
+    const ids = evaluateRules(DIAGNOSE_RULES, observations).findings.map((finding) => finding.id);
+    assert.deepEqual(ids, ['server-denied-connection', 'nla-required']);
+  });
 
   it('stays quiet when a specific rule explains the failed step', () => {
     const observations = healthy({
