@@ -1,10 +1,5 @@
 import type { ConnectionPhase, ErrorTableId } from '../data/error-code.js';
-import {
-  DIAGNOSE_FINDING_IDS,
-  type FindingId,
-  LOGON_REFUSED_FINDING_IDS,
-  type StateFindingId,
-} from '../rules/finding-ids.js';
+import { DIAGNOSE_FINDING_IDS, type FindingId, type StateFindingId } from '../rules/finding-ids.js';
 import { type Fix, rankFixes } from '../rules/types.js';
 import { CAUSES, type CauseSpec, type ContextEffect, type ProbeStage } from './causes.js';
 import type { ClientTraits } from './client-profiles.js';
@@ -156,16 +151,6 @@ const SESSION_CHECK: SessionCheck = {
   withoutCredentials: 'rdp-doctor diagnose HOST',
   logonCheck: 'rdp-doctor diagnose HOST --user DOMAIN\\NAME',
 };
-
-/**
- * Findings only the logon check raises (diagnose needs --user for them). not-in-remote-desktop-users
- * is an ERRINFO the server sends after a logon, so it needs one too.
- */
-export const LOGON_CHECK_FINDINGS: ReadonlySet<string> = new Set<string>([
-  ...LOGON_REFUSED_FINDING_IDS,
-  'not-in-remote-desktop-users',
-  'logon-error',
-]);
 
 const LEVEL_SCORE: Readonly<Record<Likelihood, number>> = { high: 3, medium: 2, low: 1 };
 

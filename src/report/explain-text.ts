@@ -4,9 +4,9 @@ import {
   type ExplainedCause,
   type ExplainedCode,
   type Explanation,
-  LOGON_CHECK_FINDINGS,
   type ReadingNote,
 } from '../explain/explain.js';
+import { LOGON_CHECK_FINDING_IDS } from '../rules/finding-ids.js';
 
 /** Renders an explanation as text; rendering only, every fact comes from the Explanation. */
 export interface ExplainTextOptions {
@@ -84,7 +84,7 @@ function causeLines(cause: ExplainedCause, index: number, options: ExplainTextOp
     : undefined;
   const how =
     cause.confirm.by === 'diagnose'
-      ? LOGON_CHECK_FINDINGS.has(cause.finding ?? '')
+      ? LOGON_CHECK_FINDING_IDS.has(cause.finding ?? '')
         ? `run \`rdp-doctor diagnose HOST --user DOMAIN\\NAME\` (stage session, the logon check: one attempt); it reports ${cause.finding}`
         : `run \`rdp-doctor diagnose HOST\` (stage ${cause.confirm.stage ?? 'any'}); it reports ${cause.finding}`
       : cause.confirm.by === 'analyze'

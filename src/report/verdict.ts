@@ -1,5 +1,6 @@
 import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { CorroboratedFinding } from '../rules/corroboration.js';
+import { LOGON_CHECK_FINDING_IDS } from '../rules/finding-ids.js';
 import type { SessionOutcome } from '../probe/types.js';
 import type { Finding } from '../rules/types.js';
 
@@ -99,6 +100,9 @@ export function verdictFor(findings: readonly Finding[], context: VerdictContext
     if (origin(top) === 'evidence' && errors.every((finding) => origin(finding) === 'evidence'))
       return `No step failed from here, but the evidence shows a problem: ${lowerFirst(top.title)}${more}.`;
     const code = clientErrorLabel(top);
+    // The logon check's answer is about one account, not about every connection.
+    if (LOGON_CHECK_FINDING_IDS.has(top.id))
+      return `The logon check fails${code ? ` with ${code}` : ''}: ${lowerFirst(top.title)}${more}.`;
     const step = stepOf(top);
     const where = step ? ` at the ${step} step` : '';
     const confirmation = (top as CorroboratedFinding).confirmation;

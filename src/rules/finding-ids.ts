@@ -28,6 +28,16 @@ export const LOGON_REFUSED_FINDING_IDS = [
 ] as const;
 
 /**
+ * Findings only the logon check raises (diagnose needs --user for them). not-in-remote-desktop-users
+ * is an ERRINFO a server sends after a logon, so it needs one too.
+ */
+export const LOGON_CHECK_FINDING_IDS: ReadonlySet<string> = new Set<string>([
+  ...LOGON_REFUSED_FINDING_IDS,
+  'not-in-remote-desktop-users',
+  'logon-error',
+]);
+
+/**
  * Every finding id rdp-doctor can raise, and which room raises it. `explain` may name only these
  * ids as confirmable causes; the catalog test checks that each id has exactly one rule, a test and
  * documentation, so no cause points at a rule that can never fire.

@@ -178,6 +178,16 @@ describe('diagnose against every lab scenario raises what the scenario plants', 
       const diagnosis = await diagnoseServer(server, { timeoutMs, expectedName: 'localhost' });
       if (scenario.expectedFinding) expectFindings(diagnosis, [scenario.expectedFinding]);
       else assert.deepEqual(errorIds(diagnosis), []);
+      // Without --user nothing is authenticated: the lab decrypts every Client Info (also under
+      // Standard RDP Security) and counts the ones with a user name or password, and every NTLM
+      // AUTHENTICATE.
+      assert.deepEqual(
+        {
+          clientInfosWithCredentials: server.stats.credentialedClientInfos,
+          authenticates: server.stats.ntlmAuthenticates,
+        },
+        { clientInfosWithCredentials: 0, authenticates: 0 },
+      );
       // Bounded: a few rounds of per-step timeouts at most, never a hang.
       assert.ok(performance.now() - started < timeoutMs * 4 + 2000, `took ${performance.now() - started} ms`);
     });

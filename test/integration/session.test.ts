@@ -175,7 +175,9 @@ describe(
     });
 
     test('a wrong password: credentials-refused, the sequence never starts', async () => {
-      const session = sessionOf(await probe(shadow, { user: 'good', password: 'Wrong-Horse-2' }));
+      const attempt = (await probe(shadow, { user: 'good', password: 'Wrong-Horse-2' })).session!;
+      assert.deepEqual([attempt.status, attempt.reason], ['failed', 'refused']);
+      const session = attempt.observation!;
       assert.equal(session.outcome, 'credentials-refused', JSON.stringify(session));
       assert.equal(session.phase, 'credssp-logon');
       assert.equal(session.logon?.status, 'refused');

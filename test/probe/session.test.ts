@@ -577,7 +577,8 @@ describe('sessionStage over a socket', () => {
           selectedProtocol: Protocol.SSL,
         });
         assert.ok(performance.now() - started < ERROR_INFO_GRACE_MS + 2000, 'waited for the step timeout');
-        assert.equal(attempt.status, 'ok');
+        // A refusal is a failed step (reason 'refused'), named by the rules.
+        assert.deepEqual([attempt.status, attempt.reason], ['failed', 'refused']);
         assert.equal(attempt.observation?.outcome, 'error-info');
         assert.equal(attempt.observation?.errorInfo?.phase, 'licensing');
       },

@@ -223,7 +223,8 @@ export async function startFreerdpShadow(
     try {
       return await startFreerdpShadowOnce(options);
     } catch (error) {
-      if (attempt >= 3 || !/failed to open display/.test((error as Error).message)) throw error;
+      if (attempt >= 5 || !/failed to open display/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
 }

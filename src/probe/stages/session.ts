@@ -1082,9 +1082,8 @@ const GOOD_OUTCOMES: ReadonlySet<SessionOutcome> = new Set([
   'logged-on',
 ]);
 
-/** The outcomes where the server answered (judged by the rules), as opposed to a broken exchange. */
-const ANSWERED_OUTCOMES: ReadonlySet<SessionOutcome> = new Set([
-  ...GOOD_OUTCOMES,
+/** The outcomes where the server answered and said no (judged by the rules), as opposed to a broken exchange. */
+const REFUSED_OUTCOMES: ReadonlySet<SessionOutcome> = new Set([
   'credentials-refused',
   'error-info',
   'licensing-error',
@@ -1100,11 +1099,15 @@ function finishAttempt(
 ): Attempt<SessionObservation> {
   const ms = Math.round(performance.now() - started);
   const observation: SessionObservation = { ...result, ...(stall ? { stall } : {}), ms };
-  const ok = ANSWERED_OUTCOMES.has(result.outcome);
+  // Only reaching the logon screen (or the logon) is success: a refusal is a failed step whose
+  // cause the rules name, never a stage that "worked".
+  const ok = GOOD_OUTCOMES.has(result.outcome);
   return {
     stage: 'session',
     status: ok ? 'ok' : 'failed',
-    ...(ok ? {} : { reason: reasonForExchangeEnd(result.outcome) }),
+    ...(ok
+      ? {}
+      : { reason: REFUSED_OUTCOMES.has(result.outcome) ? 'refused' : reasonForExchangeEnd(result.outcome) }),
     observation,
     ms,
     summary: sessionSummary(observation),

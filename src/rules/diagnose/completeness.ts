@@ -83,7 +83,7 @@ export function scanGaps(observations: ProbeObservations, options: { timeoutMs?:
   if (session?.status === 'skipped' && observations.credssp?.status === 'ok') {
     gaps.push({
       kind: 'logon-not-checked',
-      text: `the steps after NLA were not checked (${session.skippedBecause ?? 'no credentials'})`,
+      text: "the steps after NLA (licensing, the server's denials, the logon) were not checked: they need credentials",
       hint: "add --user [DOMAIN\\]NAME to check the logon (one attempt: a wrong password counts toward the account's lockout)",
     });
   }

@@ -34,6 +34,27 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'HYBRID_EX: the Early User Authorization Result says AUTHZ_ACCESS_DENIED',
+      observations: healthy({
+        session: sessionLogonAccepted({
+          outcome: 'credentials-refused',
+          phase: 'early-user-authorization',
+          earlyUserAuthorization: { result: 5, name: 'AUTHZ_ACCESS_DENIED' },
+          demandActive: undefined,
+        }),
+      }),
+      findings: [
+        {
+          severity: 'error',
+          title: 'The server denied EXAMPLE\\alice remote logon right after the credentials were accepted (AUTHZ_ACCESS_DENIED)',
+          evidence: [
+            { label: 'Early User Authorization Result', value: '0x00000005 AUTHZ_ACCESS_DENIED' },
+            { label: 'user', value: 'EXAMPLE\\alice' },
+          ],
+        },
+      ],
+    },
+    {
       name: 'ERRINFO 0x9 without credentials: no account to name',
       observations: healthy({ session: sessionErrorInfo(0x9, INSUFFICIENT) }),
       findings: [{ title: /^The server denied the account remote logon/ }],
