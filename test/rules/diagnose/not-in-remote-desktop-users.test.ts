@@ -46,7 +46,8 @@ ruleTester(rule, {
       findings: [
         {
           severity: 'error',
-          title: 'The server denied EXAMPLE\\alice remote logon right after the credentials were accepted (AUTHZ_ACCESS_DENIED)',
+          title:
+            'The server denied EXAMPLE\\alice remote logon right after the credentials were accepted (AUTHZ_ACCESS_DENIED)',
           evidence: [
             { label: 'Early User Authorization Result', value: '0x00000005 AUTHZ_ACCESS_DENIED' },
             { label: 'user', value: 'EXAMPLE\\alice' },
