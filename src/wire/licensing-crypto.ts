@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { DecodeError } from './errors.js';
-import { constantTimeEqual, macData, tripleSaltedHash } from './rdp-crypto.js';
+import { constantTimeEqual, macData, md5, tripleSaltedHash } from './rdp-crypto.js';
 import { rc4 } from './rc4.js';
 
 /**
@@ -59,12 +58,8 @@ export function deriveLicensingKeys(
     sessionKeyBlob,
     macSaltKey: sessionKeyBlob.slice(0, 16),
     // The same MD5(K + ClientRandom + ServerRandom) as FinalHash in MS-RDPBCGR 5.3.5.1.
-    licensingEncryptionKey: md5Of(keyMaterial),
+    licensingEncryptionKey: md5(keyMaterial),
   };
-}
-
-function md5Of(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('md5').update(bytes).digest());
 }
 
 /** MACData of licensing messages (MS-RDPELE 2.2.2.4-2.2.2.7): over the plaintext. */

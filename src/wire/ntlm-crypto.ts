@@ -1,9 +1,10 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DecodeError } from './errors.js';
 import { md4 } from './md4.js';
 import { AvId, type AvPair, decodeAvPairs, encodeAvPairs, NtlmFlag, utf16le } from './ntlm.js';
 import { ByteReader } from './reader.js';
 import { Rc4 } from './rc4.js';
+import { md5 } from './rdp-crypto.js';
 import { ByteWriter } from './writer.js';
 
 /**
@@ -26,12 +27,6 @@ function hmacMd5(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   const mac = createHmac('md5', key);
   for (const part of parts) mac.update(part);
   return new Uint8Array(mac.digest());
-}
-
-function md5(...parts: Uint8Array[]): Uint8Array {
-  const hash = createHash('md5');
-  for (const part of parts) hash.update(part);
-  return new Uint8Array(hash.digest());
 }
 
 /** NT hash = MD4(UTF-16LE(password)) (MS-NLMP 3.3.1 NTOWFv1). */

@@ -194,7 +194,8 @@ function sha1(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(hash.digest());
 }
 
-function md5(...parts: Uint8Array[]): Uint8Array {
+/** MD5 of the parts in order (the key derivations of RDP, licensing and NTLM all use it). */
+export function md5(...parts: Uint8Array[]): Uint8Array {
   const hash = createHash('md5');
   for (const part of parts) hash.update(part);
   return new Uint8Array(hash.digest());

@@ -27,41 +27,50 @@ export const OFFERED_ENCRYPTION_METHODS =
 /** RNS_UD_CS_SUPPORT_ERRINFO_PDU: lets the server explain a refusal with a Set Error Info PDU. */
 const SUPPORT_ERRINFO_PDU = 0x0001;
 
+/** The desktop every connection asks for: small, and what mstsc's defaults accept. */
+export const CLIENT_DESKTOP = { width: 1024, height: 768 } as const;
+
 /**
- * A minimal, honest client core block for Standard RDP Security: RDP 5+ version, a small desktop,
- * no channels. The server's Connect-Response to it names its version, encryption and key.
+ * A minimal, honest client core block: RDP 5+ version, a small desktop, 16-bit colour, the
+ * Set Error Info PDU supported (so a refusal comes with its reason). The server's Connect-Response
+ * to it names its version, encryption and key; the session stage sends the same block.
  */
+export function clientCoreData(selectedProtocol: number, clientName = 'rdp-doctor'): ClientData['core'] {
+  return {
+    version: 0x00080004,
+    desktopWidth: CLIENT_DESKTOP.width,
+    desktopHeight: CLIENT_DESKTOP.height,
+    colorDepth: 0xca01,
+    sasSequence: 0xaa03,
+    keyboardLayout: 0x0409,
+    clientBuild: 19041,
+    // The core block holds 15 UTF-16 characters and a terminator.
+    clientName: clientName.slice(0, 15),
+    keyboardType: 4,
+    keyboardSubType: 0,
+    keyboardFunctionKey: 12,
+    imeFileName: '',
+    postBeta2ColorDepth: 0xca01,
+    clientProductId: 1,
+    serialNumber: 0,
+    highColorDepth: 16,
+    supportedColorDepths: 0x0007,
+    earlyCapabilityFlags: SUPPORT_ERRINFO_PDU,
+    clientDigProductId: '',
+    connectionType: 0,
+    pad1octet: 0,
+    serverSelectedProtocol: selectedProtocol,
+  };
+}
+
+/** The Connect Initial of the rdp-security stage: core and security blocks, no channels. */
 export function buildConnectInitial(selectedProtocol: number): Uint8Array {
-  const clientData: ClientData = {
-    core: {
-      version: 0x00080004,
-      desktopWidth: 1024,
-      desktopHeight: 768,
-      colorDepth: 0xca01,
-      sasSequence: 0xaa03,
-      keyboardLayout: 0x0409,
-      clientBuild: 19041,
-      clientName: 'rdp-doctor',
-      keyboardType: 4,
-      keyboardSubType: 0,
-      keyboardFunctionKey: 12,
-      imeFileName: '',
-      postBeta2ColorDepth: 0xca01,
-      clientProductId: 1,
-      serialNumber: 0,
-      highColorDepth: 16,
-      supportedColorDepths: 0x0007,
-      earlyCapabilityFlags: SUPPORT_ERRINFO_PDU,
-      clientDigProductId: '',
-      connectionType: 0,
-      pad1octet: 0,
-      serverSelectedProtocol: selectedProtocol,
-    },
+  return encodeClientConnectInitial({
+    core: clientCoreData(selectedProtocol),
     security: { encryptionMethods: OFFERED_ENCRYPTION_METHODS, extEncryptionMethods: 0 },
     channels: [],
     other: [],
-  };
-  return encodeClientConnectInitial(clientData);
+  });
 }
 
 /**

@@ -3,13 +3,7 @@ import type tls from 'node:tls';
 import { ERROR_INFO_CODES } from '../../data/error-info.js';
 import { DecodeError } from '../../wire/errors.js';
 import type { FrameLength } from '../../wire/framing.js';
-import {
-  type ClientData,
-  DataBlockType,
-  EncryptionLevel,
-  EncryptionMethod,
-  type ServerData,
-} from '../../wire/gcc.js';
+import { DataBlockType, EncryptionLevel, EncryptionMethod, type ServerData } from '../../wire/gcc.js';
 import { type ClientInfo, encodeClientInfo, InfoFlag } from '../../wire/client-info.js';
 import { decodeLicensingPdu, encodeLicensingPdu, LicensingPreambleFlag } from '../../wire/licensing.js';
 import {
@@ -28,6 +22,7 @@ import {
   ultimatumReasonName,
 } from '../../wire/mcs.js';
 import {
+  concatBytes,
   deriveSessionKeys,
   rsaEncryptLittleEndian,
   serverPublicKey,
@@ -71,7 +66,7 @@ import type {
   StallProgress,
 } from '../types.js';
 import { LicensingClient } from './licensing.js';
-import { OFFERED_ENCRYPTION_METHODS } from './rdp-security.js';
+import { CLIENT_DESKTOP, clientCoreData, OFFERED_ENCRYPTION_METHODS } from './rdp-security.js';
 
 /**
  * The rest of the connection sequence after the security layer (MS-RDPBCGR 1.3.1.1): MCS Connect
@@ -109,8 +104,6 @@ export interface SessionStep {
   readonly done?: SessionResult;
 }
 
-/** RNS_UD_CS_SUPPORT_ERRINFO_PDU: lets the server explain a refusal with a Set Error Info PDU. */
-const SUPPORT_ERRINFO_PDU = 0x0001;
 /** TS_UD_CS_CLUSTER: ServerSessionRedirectionVersionMask = REDIRECTION_VERSION4, redirection not supported. */
 const CLUSTER_REDIRECTION_VERSION4 = 0x03 << 2;
 /** Erect Domain Request subHeight / subInterval: 0 and 0, as every RDP client (MS-RDPBCGR 2.2.1.5.1). */
@@ -136,7 +129,7 @@ const IGNORED_SECURITY_FLAGS =
   SecurityFlag.SEC_HEARTBEAT |
   SecurityFlag.SEC_TRANSPORT_REQ;
 
-const DESKTOP = { width: 1024, height: 768 } as const;
+const DESKTOP = CLIENT_DESKTOP;
 
 /**
  * How long the next frame is: slow-path TPKT frames always; fast-path output frames only once
@@ -184,37 +177,13 @@ function lengthAtLeast(length: number, headerSize: number): FrameLength {
 
 /** The client's GCC conference data: core, security, network (no channels), cluster (MS-RDPBCGR 2.2.1.3). */
 export function buildSessionConnectInitial(selectedProtocol: number, clientName: string): Uint8Array {
-  const clientData: ClientData = {
-    core: {
-      version: 0x00080004,
-      desktopWidth: DESKTOP.width,
-      desktopHeight: DESKTOP.height,
-      colorDepth: 0xca01,
-      sasSequence: 0xaa03,
-      keyboardLayout: 0x0409,
-      clientBuild: 19041,
-      clientName: clientName.slice(0, 15),
-      keyboardType: 4,
-      keyboardSubType: 0,
-      keyboardFunctionKey: 12,
-      imeFileName: '',
-      postBeta2ColorDepth: 0xca01,
-      clientProductId: 1,
-      serialNumber: 0,
-      highColorDepth: 16,
-      supportedColorDepths: 0x0007,
-      earlyCapabilityFlags: SUPPORT_ERRINFO_PDU,
-      clientDigProductId: '',
-      connectionType: 0,
-      pad1octet: 0,
-      serverSelectedProtocol: selectedProtocol,
-    },
+  return encodeClientConnectInitial({
+    core: clientCoreData(selectedProtocol, clientName),
     security: { encryptionMethods: OFFERED_ENCRYPTION_METHODS, extEncryptionMethods: 0 },
     channels: [],
     cluster: { flags: CLUSTER_REDIRECTION_VERSION4, redirectedSessionId: 0 },
     other: [],
-  };
-  return encodeClientConnectInitial(clientData);
+  });
 }
 
 /** ERRINFO name from the shared table (MS-RDPBCGR 2.2.5.1.1), or "unknown error info 0x...". */
@@ -509,7 +478,7 @@ export class SessionClient {
   private secured(flags: number, body: Uint8Array, encrypt: boolean): Uint8Array {
     const encryption = this.encryption;
     if (!encrypt || !encryption)
-      return concat(encodeSecurityHeader({ kind: 'basic', flags, flagsHi: 0 }), body);
+      return concatBytes(encodeSecurityHeader({ kind: 'basic', flags, flagsHi: 0 }), body);
     const sealed = encryption.security.encrypt(body, {});
     const header: SecurityHeader = encryption.fips
       ? {
@@ -525,7 +494,7 @@ export class SessionClient {
           flagsHi: 0,
           signature: sealed.signature,
         };
-    return concat(encodeSecurityHeader(header), sealed.data);
+    return concatBytes(encodeSecurityHeader(header), sealed.data);
   }
 
   /** Slow-path PDUs from the client: encrypted under Standard RDP Security, bare under TLS (2.2.8.1.1.2). */
@@ -778,16 +747,6 @@ function looksLikeShareControl(bytes: Uint8Array): boolean {
   const totalLength = bytes[0]! | (bytes[1]! << 8);
   const pduType = bytes[2]! | (bytes[3]! << 8);
   return totalLength >= 6 && totalLength <= bytes.length && (pduType & 0xfff0) === 0x0010;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** One capability set's data (after its type and length), written little-endian field by field. */
