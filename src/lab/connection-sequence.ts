@@ -21,6 +21,11 @@ import {
   UltimatumReason,
 } from '../wire/mcs.js';
 import { Protocol } from '../wire/rdp-neg.js';
+import {
+  encodeEnhancedSecurityRedirection,
+  type ServerRedirectionPacket,
+} from '../wire/server-redirection.js';
+import { encodeSlowPathPdu } from '../wire/share-control.js';
 import { ByteWriter } from '../wire/writer.js';
 import {
   ENHANCED_SECURITY,
@@ -99,7 +104,12 @@ export type SequenceDenial =
   /** TCP reset without a byte. */
   | { readonly kind: 'reset' }
   /** Nothing, ever: the connection stays open and the client's PDUs are read and ignored. */
-  | { readonly kind: 'stall' };
+  | { readonly kind: 'stall' }
+  /**
+   * A connection broker's answer: a Server Redirection PDU in its Enhanced Security form
+   * (MS-RDPBCGR 2.2.13.3.1, for TLS and CredSSP), then FIN once the client has it.
+   */
+  | { readonly kind: 'redirect'; readonly redirection: ServerRedirectionPacket };
 
 export interface SequenceBehaviour {
   /** How licensing goes (see LabLicensing). Default 'valid-client', what most Windows servers send. */
@@ -546,6 +556,8 @@ export class ConnectionSequenceServer {
         return { send: [], end: 'reset' };
       case 'stall':
         return { send: [], end: 'stall' };
+      case 'redirect':
+        return { send: [this.redirectionFrame(denial.redirection)], end: 'close' };
     }
   }
 
@@ -555,6 +567,14 @@ export class ConnectionSequenceServer {
 
   private licensingFrame(pdu: LicensingPdu): Uint8Array {
     return ioFrame(sealServerPdu(this.security, 'licensing', this.licensing!.encode(pdu)));
+  }
+
+  private redirectionFrame(redirection: ServerRedirectionPacket): Uint8Array {
+    const pdu = encodeSlowPathPdu(
+      { type: 'server-redirection', raw: encodeEnhancedSecurityRedirection(redirection) },
+      SERVER_CHANNEL_ID,
+    );
+    return ioFrame(sealServerPdu(this.security, 'share', pdu));
   }
 
   private shareFrame(pdu: ServerSharePdu): Uint8Array {

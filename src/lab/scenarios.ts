@@ -366,6 +366,30 @@ const SESSION_SCENARIOS: readonly LabScenario[] = [
     { licensing: 'full-exchange' },
   ),
   sessionScenario(
+    'broker-redirect',
+    'A Server Redirection PDU after licensing instead of the Demand Active (connection broker)',
+    'an RD Connection Broker (or a session host in a farm) that sends every client on to the session host that holds or will hold its session',
+    null,
+    'none: mstsc and FreeRDP reconnect to the target the PDU names',
+    {
+      deny: {
+        at: 'capabilities',
+        denial: {
+          kind: 'redirect',
+          redirection: {
+            sessionId: 0,
+            redirFlags: 0,
+            targetNetAddress: '127.0.0.2',
+            loadBalanceInfo: Uint8Array.from(Buffer.from('Cookie: msts=33597632.15629.0000\r\n', 'latin1')),
+            passwordLength: 16,
+            targetFqdn: 'rdsh1.lab.test',
+            targetNetBiosName: 'RDSH1',
+          },
+        },
+      },
+    },
+  ),
+  sessionScenario(
     'disconnect-ultimatum',
     'MCS Disconnect Provider Ultimatum (rn-provider-initiated) after the Client Info',
     'a server that drops the connection at the MCS layer without saying why (xrdp failing to start a session, a broken TermService)',

@@ -466,6 +466,8 @@ export type SessionOutcome =
   | 'mcs-refused'
   /** With --logon: the Save Session Info carried a logon error (see logonErrors). */
   | 'logon-error'
+  /** A Server Redirection PDU came before Demand Active: a connection broker (see redirection). */
+  | 'redirected'
   | 'closed'
   | 'reset'
   | 'timeout'
@@ -536,6 +538,14 @@ export interface SessionObservation {
   readonly earlyUserAuthorization?: { readonly result: number; readonly name: string };
   /** With --logon: LOGON_ERRORS_INFO from Save Session Info (MS-RDPBCGR 2.2.10.1.1.4.1.1). */
   readonly logonErrors?: { readonly type: number; readonly typeName: string; readonly data: number };
+  /** A Server Redirection PDU (MS-RDPBCGR 2.2.13.1); its password cookie is never kept. */
+  readonly redirection?: {
+    readonly sessionId: number;
+    /** TargetFQDN, TargetNetBiosName, TargetNetAddress, TargetNetAddresses, as text, in that order, no repeats. */
+    readonly targets: readonly string[];
+    /** Printable ASCII as text, otherwise hex; at most 128 characters. */
+    readonly loadBalanceInfo?: string;
+  };
   /** For a 'timeout' outcome: how far the awaited PDU had got. */
   readonly stall?: StallProgress;
   readonly ms: number;

@@ -170,6 +170,9 @@ export function reachedOf(observations: ProbeObservations): Pick<VerdictContext,
         reached: {
           outcome: observation.outcome,
           ...(observation.logon ? { user: observation.logon.user } : {}),
+          ...(observation.redirection?.targets[0] !== undefined
+            ? { redirectedTo: observation.redirection.targets[0] }
+            : {}),
         },
       }
     : {};

@@ -41,7 +41,7 @@ export interface VerdictContext {
   readonly everyWindowsClientFails?: boolean;
   /** How far the connection sequence got (the session stage), or why it was not walked. */
   readonly reached?:
-    | { readonly outcome: SessionOutcome; readonly user?: string }
+    | { readonly outcome: SessionOutcome; readonly user?: string; readonly redirectedTo?: string }
     | { readonly outcome: 'skipped'; readonly because: string };
 }
 
@@ -54,6 +54,8 @@ function reachedSentence(reached: VerdictContext['reached']): string {
       return ` The server accepted the password of ${reached.user ?? 'the account'} (the right to log on through Remote Desktop is checked only with --logon).`;
     case 'logged-on':
       return ` ${reached.user ?? 'The account'} logged on (a disconnected session is left on the server).`;
+    case 'redirected':
+      return ` The server is a connection broker: it redirects clients to ${reached.redirectedTo ?? 'another server'} (diagnose that host too).`;
     default:
       return '';
   }

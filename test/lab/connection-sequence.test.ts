@@ -17,7 +17,8 @@ import { EncryptionLevel, EncryptionMethod } from '../../src/wire/gcc.js';
 import { LicenseErrorCode, StateTransition } from '../../src/wire/licensing.js';
 import { decodeMcsFrame } from '../../src/wire/mcs.js';
 import { Protocol } from '../../src/wire/rdp-neg.js';
-import { InfoType, LogonErrorData, LogonErrorType } from '../../src/wire/share-control.js';
+import { decodeEnhancedSecurityRedirection, RedirectionFlag } from '../../src/wire/server-redirection.js';
+import { decodeSlowPathPdu, InfoType, LogonErrorData, LogonErrorType } from '../../src/wire/share-control.js';
 import { hex, toHex } from '../helpers/bytes.js';
 import { clientUltimatum, type ServerEvent, TestSequenceClient } from './sequence-client.js';
 
@@ -294,6 +295,39 @@ describe('lab connection sequence: denials', () => {
     const setErrorInfo = run.frames.at(-2)!;
     // After MCS (7 bytes from offset 7), the non-FIPS header: flags SEC_ENCRYPT, flagsHi 0, then 8 signature bytes.
     assert.equal(toHex(setErrorInfo.subarray(14, 18)), '08000000');
+  });
+
+  it('a connection broker: the Server Redirection PDU after licensing instead of the Demand Active, then FIN', () => {
+    const redirection = {
+      sessionId: 4,
+      redirFlags: 0,
+      targetNetAddress: '127.0.0.2',
+      loadBalanceInfo: hex('43 6f 6f 6b 69 65 3a 20 6d 73 74 73 3d 31 0d 0a'),
+      passwordLength: 16,
+      targetFqdn: 'rdsh1.lab.test',
+    };
+    const run = play({
+      behaviour: { deny: { at: 'capabilities', denial: { kind: 'redirect', redirection } } },
+    });
+    assert.equal(run.end, 'close');
+    assert.equal(run.server.demandActives, 0);
+    assert.deepEqual(kinds(run.events).slice(-2), ['licensing', 'redirection']);
+    const pdu = decodeMcsFrame(run.frames.at(-1)!);
+    assert.equal(pdu.type, 'send-data-indication');
+    if (pdu.type !== 'send-data-indication') return;
+    // Under TLS no security header: the Share Control Header, PDUTYPE_SERVER_REDIR_PKT v1 (0x1a), pduSource 1002.
+    assert.equal(toHex(pdu.userData.subarray(2, 6)), '1a00ea03');
+    const decoded = decodeSlowPathPdu(pdu.userData);
+    assert.equal(decoded.pdu.type, 'server-redirection');
+    if (decoded.pdu.type !== 'server-redirection') return;
+    assert.deepEqual(decodeEnhancedSecurityRedirection(decoded.pdu.raw), {
+      ...redirection,
+      redirFlags:
+        RedirectionFlag.LB_TARGET_NET_ADDRESS |
+        RedirectionFlag.LB_LOAD_BALANCE_INFO |
+        RedirectionFlag.LB_PASSWORD |
+        RedirectionFlag.LB_TARGET_FQDN,
+    });
   });
 
   /** What the client saw last at each turn, for each denial kind. */

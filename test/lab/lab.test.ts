@@ -664,6 +664,22 @@ describe('lab scenarios', () => {
       },
     );
 
+    scenario(
+      'broker-redirect',
+      'sends a Server Redirection PDU after licensing instead of the Demand Active, then FIN',
+      async () => {
+        const server = await lab('broker-redirect');
+        const run = await sequenceOverTls(server);
+        assert.deepEqual(eventKinds(run.events).slice(-2), ['licensing', 'redirection']);
+        const last = run.events.at(-1);
+        assert.ok(last?.kind === 'redirection');
+        assert.equal(last.packet.targetFqdn, 'rdsh1.lab.test');
+        assert.equal(last.packet.passwordLength, 16);
+        assert.equal(run.ending, 'end');
+        assert.equal(server.stats.demandActives, 0);
+      },
+    );
+
     scenario('reset-after-client-info', 'resets the connection on the Client Info', async () => {
       const server = await lab('reset-after-client-info');
       const run = await sequenceOverTls(server);

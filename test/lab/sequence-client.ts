@@ -4,6 +4,10 @@
  * from the probe's session stage, which is tested against this lab in turn). It records every
  * server PDU it meets so tests can assert on what the server sent.
  */
+import {
+  decodeEnhancedSecurityRedirection,
+  type ServerRedirectionPacket,
+} from '../../src/wire/server-redirection.js';
 import { buildConnectInitial } from '../../src/probe/stages/rdp-security.js';
 import { encodeClientInfo, InfoFlag } from '../../src/wire/client-info.js';
 import {
@@ -51,7 +55,8 @@ export type ServerEvent =
   | { readonly kind: 'licensing'; readonly pdu: LicensingPdu }
   | { readonly kind: 'demand-active'; readonly shareId: number; readonly capabilitySets: number }
   | { readonly kind: 'data'; readonly body: DataPdu }
-  | { readonly kind: 'ultimatum'; readonly reason: number };
+  | { readonly kind: 'ultimatum'; readonly reason: number }
+  | { readonly kind: 'redirection'; readonly packet: ServerRedirectionPacket };
 
 export interface TestClientOptions {
   /** The protocol the X.224 exchange selected. */
@@ -206,8 +211,10 @@ export class TestSequenceClient {
     // Licensing PDUs carry a basic header with SEC_LICENSE_PKT; share PDUs carry none under TLS
     // and an encrypted header under Standard RDP Security (FreeRDP tells them apart the same way).
     const flags = userData[0]! | (userData[1]! << 8);
+    // A Share Control Header's totalLength can have the SEC_LICENSE_PKT bit too: its pduType (v1) tells it apart.
+    const shareControl = ((userData[2]! | (userData[3]! << 8)) & 0xfff0) === 0x0010;
     let body = userData;
-    if (this.security || (!this.licensingOver && flags & SecurityFlag.SEC_LICENSE_PKT)) {
+    if (this.security || (!this.licensingOver && !shareControl && flags & SecurityFlag.SEC_LICENSE_PKT)) {
       const { header, bodyOffset } = decodeSecurityHeaderFor(userData, this.encryption);
       const data = userData.subarray(bodyOffset);
       body =
@@ -276,6 +283,8 @@ export class TestSequenceClient {
       ];
     }
     if (pdu.type === 'data') this.events.push({ kind: 'data', body: pdu.body });
+    if (pdu.type === 'server-redirection')
+      this.events.push({ kind: 'redirection', packet: decodeEnhancedSecurityRedirection(pdu.raw) });
     return [];
   }
 

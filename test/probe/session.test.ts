@@ -19,6 +19,7 @@ import { decodeClientInfo } from '../../src/wire/client-info.js';
 import { EncryptionLevel, EncryptionMethod, type ServerData } from '../../src/wire/gcc.js';
 import { encodeLicensingPdu, LicenseErrorCode, StateTransition } from '../../src/wire/licensing.js';
 import {
+  decodeClientConnectInitial,
   decodeMcsFrame,
   encodeDomainPdu,
   encodeMcsFrame,
@@ -29,6 +30,7 @@ import {
 } from '../../src/wire/mcs.js';
 import { Protocol } from '../../src/wire/rdp-neg.js';
 import { decodeSecurityHeader, encodeSecurityHeader, SecurityFlag } from '../../src/wire/security-header.js';
+import { encodeEnhancedSecurityRedirection } from '../../src/wire/server-redirection.js';
 import { encodeSlowPathPdu, PduType2 } from '../../src/wire/share-control.js';
 
 // --- recorded xrdp answers --------------------------------------------------------------------
@@ -361,6 +363,79 @@ describe('SessionClient on what servers say instead', () => {
       type: 'disconnect-provider-ultimatum',
       reason: UltimatumReason['rn-user-requested'],
     });
+  });
+
+  it('the Connect Initial says redirection is supported (cluster flags 0x0d, as mstsc)', () => {
+    const [initial] = tlsClient().start();
+    assert.deepEqual(decodeClientConnectInitial(initial!).clientData.cluster, {
+      flags: 0x0d,
+      redirectedSessionId: 0,
+    });
+  });
+
+  const redirection = ioData(
+    encodeSlowPathPdu(
+      {
+        type: 'server-redirection',
+        raw: encodeEnhancedSecurityRedirection({
+          sessionId: 3,
+          redirFlags: 0,
+          targetNetAddress: '10.0.0.7',
+          loadBalanceInfo: Uint8Array.from(Buffer.from('Cookie: msts=3640205228.15629.0000\r\n', 'latin1')),
+          userName: 'alice',
+          passwordLength: 6,
+          targetFqdn: 'rdsh1.lab.test',
+          targetNetBiosName: 'RDSH1',
+          targetNetAddresses: ['10.0.0.7', 'fe80::7'],
+        }),
+      },
+      1002,
+    ),
+  );
+  const validClient = licensingAlert(LicenseErrorCode.STATUS_VALID_CLIENT, StateTransition.ST_NO_TRANSITION);
+
+  it('a Server Redirection PDU after licensing instead of Demand Active: redirected, with its targets', () => {
+    const { done } = feed(tlsClient(), [...UP_TO_LICENSING, validClient, redirection]);
+    assert.equal(done?.outcome, 'redirected');
+    assert.equal(done?.phase, 'capabilities');
+    assert.deepEqual(done?.phasesCompleted, [...LOGON_SCREEN_PHASES, 'client-info', 'licensing']);
+    assert.deepEqual(done?.redirection, {
+      sessionId: 3,
+      targets: ['rdsh1.lab.test', 'RDSH1', '10.0.0.7', 'fe80::7'],
+      loadBalanceInfo: 'Cookie: msts=3640205228.15629.0000',
+    });
+    assert.equal(done?.demandActive, undefined);
+    // The user name and the cookie stay out of the observation.
+    assert.ok(!JSON.stringify(done).includes('alice'));
+  });
+
+  it('a Server Redirection PDU during licensing ends it too; a binary LoadBalanceInfo is hex', () => {
+    const binary = ioData(
+      encodeSlowPathPdu(
+        {
+          type: 'server-redirection',
+          raw: encodeEnhancedSecurityRedirection({
+            sessionId: 0,
+            redirFlags: 0,
+            loadBalanceInfo: Uint8Array.of(0x01, 0xfe, 0x41),
+          }),
+        },
+        1002,
+      ),
+    );
+    const { done } = feed(tlsClient(), [...UP_TO_LICENSING, binary]);
+    assert.deepEqual(
+      [done?.outcome, done?.phase, done?.redirection],
+      ['redirected', 'licensing', { sessionId: 0, targets: [], loadBalanceInfo: '01fe41' }],
+    );
+  });
+
+  it('a Server Redirection PDU that does not decode is malformed', () => {
+    const broken = ioData(
+      encodeSlowPathPdu({ type: 'server-redirection', raw: Uint8Array.of(0, 0, 0, 4) }, 1002),
+    );
+    const { done } = feed(tlsClient(), [...UP_TO_LICENSING, validClient, broken]);
+    assert.deepEqual([done?.outcome, done?.redirection], ['malformed', undefined]);
   });
 
   it('never throws on hostile frames, in any phase (property)', () => {

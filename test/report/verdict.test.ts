@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ProbeObservations } from '../../src/probe/types.js';
+import { reachedOf } from '../../src/report/diagnose-json.js';
 import { verdictFor } from '../../src/report/verdict.js';
 import type { Finding } from '../../src/rules/types.js';
 
@@ -87,5 +89,30 @@ describe('verdict', () => {
   it('a quick diagnosis says what it did not check', () => {
     const verdict = verdictFor([], { gaps: [{ kind: 'quick', text: 'quick' }] });
     assert.match(verdict, /quick diagnosis checks.*client compatibility not checked/);
+  });
+  it('a connection broker: the healthy verdict names the host it redirects to', () => {
+    const observations: ProbeObservations = {
+      target: { host: '127.0.0.1', port: 3389, expectedName: 'broker.lab.test' },
+      startedAt: '2026-01-01T00:00:00.000Z',
+      session: {
+        stage: 'session',
+        status: 'ok',
+        ms: 5,
+        summary: 'the server redirects to rdsh1.lab.test (connection broker)',
+        observation: {
+          underProtocol: 'SSL',
+          credentialsSent: false,
+          outcome: 'redirected',
+          phase: 'capabilities',
+          phasesCompleted: ['licensing'],
+          redirection: { sessionId: 0, targets: ['rdsh1.lab.test', '10.0.0.7'] },
+          ms: 5,
+        },
+      },
+    };
+    assert.equal(
+      verdictFor([], reachedOf(observations)),
+      'No problems found: a default client should connect. The server is a connection broker: it redirects clients to rdsh1.lab.test (diagnose that host too).',
+    );
   });
 });

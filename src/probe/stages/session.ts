@@ -51,6 +51,10 @@ import {
   SERVER_CHANNEL_ID,
   type SlowPathPdu,
 } from '../../wire/share-control.js';
+import {
+  decodeEnhancedSecurityRedirection,
+  type ServerRedirectionPacket,
+} from '../../wire/server-redirection.js';
 import { TPKT_VERSION, tpktFrameLength } from '../../wire/tpkt.js';
 import { Conversation } from '../conversation.js';
 import type { Credentials } from '../credentials.js';
@@ -104,8 +108,16 @@ export interface SessionStep {
   readonly done?: SessionResult;
 }
 
-/** TS_UD_CS_CLUSTER: ServerSessionRedirectionVersionMask = REDIRECTION_VERSION4, redirection not supported. */
+/**
+ * TS_UD_CS_CLUSTER Flags (MS-RDPBCGR 2.2.1.3.5) as mstsc sends them: REDIRECTION_SUPPORTED and
+ * ServerSessionRedirectionVersionMask = REDIRECTION_VERSION4. A connection broker then answers
+ * with a Server Redirection PDU, which the stage reports (it never follows it).
+ */
+const CLUSTER_REDIRECTION_SUPPORTED = 0x01;
 const CLUSTER_REDIRECTION_VERSION4 = 0x03 << 2;
+const CLUSTER_FLAGS = CLUSTER_REDIRECTION_SUPPORTED | CLUSTER_REDIRECTION_VERSION4;
+/** Longest LoadBalanceInfo text kept in the observation. */
+const LOAD_BALANCE_INFO_MAX = 128;
 /** Erect Domain Request subHeight / subInterval: 0 and 0, as every RDP client (MS-RDPBCGR 2.2.1.5.1). */
 const ERECT_DOMAIN = { subHeight: 0, subInterval: 0 } as const;
 /** The client random of the Security Exchange (MS-RDPBCGR 5.3.4). */
@@ -181,7 +193,7 @@ export function buildSessionConnectInitial(selectedProtocol: number, clientName:
     core: clientCoreData(selectedProtocol, clientName),
     security: { encryptionMethods: OFFERED_ENCRYPTION_METHODS, extEncryptionMethods: 0 },
     channels: [],
-    cluster: { flags: CLUSTER_REDIRECTION_VERSION4, redirectedSessionId: 0 },
+    cluster: { flags: CLUSTER_FLAGS, redirectedSessionId: 0 },
     other: [],
   });
 }
@@ -217,6 +229,7 @@ export class SessionClient {
   private mcsResult: string | undefined;
   private demandActive: SessionObservation['demandActive'];
   private logonErrors: SessionObservation['logonErrors'];
+  private redirection: SessionObservation['redirection'];
   private shareId = 0;
   private finished: SessionResult | undefined;
 
@@ -595,8 +608,13 @@ export class SessionClient {
         return this.onDemandActive(pdu);
       case 'data':
         return this.onDataPdu(pdu.body);
+      case 'server-redirection':
+        // After Demand Active (a reconnect-time redirection) the answer is already in.
+        if (this.demandActive) return { send: [] };
+        this.redirection = redirectionFacts(decodeEnhancedSecurityRedirection(pdu.raw));
+        return { send: [], done: this.finish('redirected') };
       default:
-        // Deactivate All (a reactivation follows), redirection, FlowPDUs: wait for what comes next.
+        // Deactivate All (a reactivation follows), FlowPDUs: wait for what comes next.
         return { send: [] };
     }
   }
@@ -724,9 +742,37 @@ export class SessionClient {
       ...(this.licensing ? { licensing: this.licensing } : {}),
       ...(this.demandActive ? { demandActive: this.demandActive } : {}),
       ...(this.logonErrors ? { logonErrors: this.logonErrors } : {}),
+      ...(this.redirection ? { redirection: this.redirection } : {}),
     };
     return this.finished;
   }
+}
+
+/** What the report may show of a Server Redirection Packet: where it points, never the cookie. */
+export function redirectionFacts(
+  packet: ServerRedirectionPacket,
+): NonNullable<SessionObservation['redirection']> {
+  const named = [
+    packet.targetFqdn,
+    packet.targetNetBiosName,
+    packet.targetNetAddress,
+    ...(packet.targetNetAddresses ?? []),
+  ].filter((target): target is string => target !== undefined && target !== '');
+  return {
+    sessionId: packet.sessionId,
+    targets: [...new Set(named)],
+    ...(packet.loadBalanceInfo ? { loadBalanceInfo: loadBalanceInfoText(packet.loadBalanceInfo) } : {}),
+  };
+}
+
+/** Printable ASCII (the usual "Cookie: msts=..." or "tsv://..." with its CR LF dropped) as text, else hex; capped. */
+function loadBalanceInfoText(bytes: Uint8Array): string {
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 0x0d || bytes[end - 1] === 0x0a || bytes[end - 1] === 0)) end--;
+  const body = bytes.subarray(0, end);
+  const printable = body.every((byte) => byte >= 0x20 && byte <= 0x7e);
+  const text = printable ? Buffer.from(body).toString('latin1') : Buffer.from(bytes).toString('hex');
+  return text.slice(0, LOAD_BALANCE_INFO_MAX);
 }
 
 function tryDecodeMcsFrame(frame: Uint8Array): DomainPdu | undefined {
@@ -1035,10 +1081,12 @@ async function closeQuietly(conversation: Conversation, goodbye: readonly Uint8A
   conversation.close();
 }
 
+/** A redirection is a healthy broker's answer: the target host is the one to diagnose next. */
 const GOOD_OUTCOMES: ReadonlySet<SessionOutcome> = new Set([
   'logon-screen',
   'credentials-accepted',
   'logged-on',
+  'redirected',
 ]);
 
 /** The outcomes where the server answered and said no (judged by the rules), as opposed to a broken exchange. */
@@ -1111,6 +1159,8 @@ export function sessionSummary(observation: SessionObservation): string {
       return `the server refused ${PHASE_WORDS[observation.phase]} (${observation.mcsResult})`;
     case 'logon-error':
       return `the logon failed: ${observation.logonErrors!.typeName}`;
+    case 'redirected':
+      return `the server redirects to ${observation.redirection?.targets[0] ?? 'another server'} (connection broker)`;
     case 'timeout':
       return `no answer ${during}`;
     case 'malformed':

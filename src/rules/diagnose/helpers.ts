@@ -346,11 +346,15 @@ export interface PathFailure {
   readonly probe?: NegotiationProbe;
 }
 
-/** Session outcomes where the sequence got where it was going (the logon screen, the logon). */
+/**
+ * Session outcomes where the sequence got where it was going (the logon screen, the logon, or a
+ * connection broker's redirection: the target is another host to diagnose, not a fault here).
+ */
 export const SESSION_REACHED: ReadonlySet<SessionOutcome> = new Set([
   'logon-screen',
   'credentials-accepted',
   'logged-on',
+  'redirected',
 ]);
 
 /** Answers to the current client's request that end its connection attempt. */
