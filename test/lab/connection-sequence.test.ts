@@ -20,7 +20,13 @@ import { Protocol } from '../../src/wire/rdp-neg.js';
 import { decodeEnhancedSecurityRedirection, RedirectionFlag } from '../../src/wire/server-redirection.js';
 import { decodeSlowPathPdu, InfoType, LogonErrorData, LogonErrorType } from '../../src/wire/share-control.js';
 import { hex, toHex } from '../helpers/bytes.js';
-import { clientUltimatum, type ServerEvent, TestSequenceClient } from './sequence-client.js';
+import {
+  clientUltimatum,
+  eventKinds,
+  REACHES_LOGON_SCREEN,
+  type ServerEvent,
+  TestSequenceClient,
+} from './sequence-client.js';
 
 const key = labStandardSecurityKey();
 
@@ -86,30 +92,14 @@ function play(
   return { server, client: testClient, events: testClient.events, frames, ...(end ? { end } : {}) };
 }
 
-const kinds = (events: readonly ServerEvent[]) =>
-  events.map((event) => (event.kind === 'data' ? `data:${event.body.kind}` : event.kind));
-
 /** The server's share data PDUs the client saw. */
 const dataBodies = (events: readonly ServerEvent[]) =>
   events.flatMap((event) => (event.kind === 'data' ? [event.body] : []));
 
-const HEALTHY_TLS = [
-  'connect-response',
-  'attach-user-confirm',
-  'channel-join-confirm',
-  'channel-join-confirm',
-  'licensing',
-  'demand-active',
-  'data:synchronize',
-  'data:control',
-  'data:control',
-  'data:font-map',
-];
-
 describe('lab connection sequence: a healthy server', () => {
   it('TLS: Connect Response to Font Map, STATUS_VALID_CLIENT licensing, no security headers', () => {
     const run = play({});
-    assert.deepEqual(kinds(run.events), HEALTHY_TLS);
+    assert.deepEqual(eventKinds(run.events), REACHES_LOGON_SCREEN);
     assert.equal(run.end, undefined);
     assert.deepEqual(run.events[0], { kind: 'connect-response', encryptionMethod: 0, encryptionLevel: 0 });
     assert.deepEqual(run.events[1], { kind: 'attach-user-confirm', userId: 1007 });
@@ -151,7 +141,7 @@ describe('lab connection sequence: a healthy server', () => {
         { selectedProtocol: Protocol.RDP, standardSecurity: { encryptionLevel: level, key } },
         { userName: 'someone', password: 'typed-at-the-logon-screen' },
       );
-      assert.deepEqual(kinds(run.events), HEALTHY_TLS);
+      assert.deepEqual(eventKinds(run.events), REACHES_LOGON_SCREEN);
       assert.deepEqual(run.events[0], {
         kind: 'connect-response',
         encryptionMethod: method,
@@ -201,7 +191,7 @@ describe('lab connection sequence: a healthy server', () => {
 
   it('a logged-on user (NLA) gets Save Session Info INFOTYPE_LOGON_LONG after the Font Map', () => {
     const run = play({ loggedOnUser: { userName: 'good', domain: 'LAB' } });
-    assert.deepEqual(kinds(run.events), [...HEALTHY_TLS, 'data:save-session-info']);
+    assert.deepEqual(eventKinds(run.events), [...REACHES_LOGON_SCREEN, 'data:save-session-info']);
     const info = dataBodies(run.events).at(-1)!;
     assert.deepEqual(info, {
       kind: 'save-session-info',
@@ -282,7 +272,7 @@ describe('lab connection sequence: denials', () => {
     );
     // MCS Disconnect Provider Ultimatum, T.125 reason rn-user-requested (3).
     assert.equal(toHex(ultimatum!), '0300000902f0802180');
-    assert.deepEqual(kinds(run.events).slice(-3), ['licensing', 'data:set-error-info', 'ultimatum']);
+    assert.deepEqual(eventKinds(run.events).slice(-3), ['licensing', 'data:set-error-info', 'ultimatum']);
     assert.equal(run.server.demandActives, 0);
   });
 
@@ -311,7 +301,7 @@ describe('lab connection sequence: denials', () => {
     });
     assert.equal(run.end, 'close');
     assert.equal(run.server.demandActives, 0);
-    assert.deepEqual(kinds(run.events).slice(-2), ['licensing', 'redirection']);
+    assert.deepEqual(eventKinds(run.events).slice(-2), ['licensing', 'redirection']);
     const pdu = decodeMcsFrame(run.frames.at(-1)!);
     assert.equal(pdu.type, 'send-data-indication');
     if (pdu.type !== 'send-data-indication') return;
@@ -358,7 +348,7 @@ describe('lab connection sequence: denials', () => {
         assert.throws(() => play({ behaviour: errorInfoAt }), /cannot replace the MCS Connect-Response/);
       } else {
         const errorInfo = play({ ...options, behaviour: errorInfoAt }, client);
-        const seen = kinds(errorInfo.events);
+        const seen = eventKinds(errorInfo.events);
         assert.deepEqual(seen.slice(-2), ['data:set-error-info', 'ultimatum'], seen.join());
         assert.equal(seen.at(-3), lastBefore[at]);
         assert.equal(errorInfo.end, 'close');
@@ -375,7 +365,7 @@ describe('lab connection sequence: denials', () => {
       for (const kind of ['close', 'reset', 'stall'] as const) {
         const run = play({ ...options, behaviour: { ...licensing, deny: { at, denial: { kind } } } }, client);
         assert.equal(run.end, kind);
-        assert.equal(kinds(run.events).at(-1) ?? '(nothing)', lastBefore[at], `${kind} at ${at}`);
+        assert.equal(eventKinds(run.events).at(-1) ?? '(nothing)', lastBefore[at], `${kind} at ${at}`);
       }
     });
   }

@@ -31,7 +31,13 @@ import { decodeTsRequest, encodeTsRequest } from '../../src/wire/ts-request.js';
 import { decodeConnectionConfirm } from '../../src/wire/x224.js';
 import { hex } from '../helpers/bytes.js';
 import { addressAllocator } from '../testbed/address-allocator.js';
-import { clientUltimatum, type ServerEvent, TestSequenceClient } from './sequence-client.js';
+import {
+  clientUltimatum,
+  eventKinds,
+  REACHES_LOGON_SCREEN,
+  type ServerEvent,
+  TestSequenceClient,
+} from './sequence-client.js';
 
 /** Client X.224 Connection Request asking for the given protocol mask (one byte is enough here). */
 function connectionRequest(protocols: number): Uint8Array {
@@ -512,23 +518,10 @@ describe('lab scenarios', () => {
   });
 
   describe('after the security layer: the connection sequence', () => {
-    const reachesLogonScreen = [
-      'connect-response',
-      'attach-user-confirm',
-      'channel-join-confirm',
-      'channel-join-confirm',
-      'licensing',
-      'demand-active',
-      'data:synchronize',
-      'data:control',
-      'data:control',
-      'data:font-map',
-    ];
-
     scenario('healthy-tls', 'reaches Demand Active and the Font Map, without credentials', async () => {
       const server = await lab('healthy-tls');
       const run = await sequenceOverTls(server);
-      assert.deepEqual(eventKinds(run.events), reachesLogonScreen);
+      assert.deepEqual(eventKinds(run.events), REACHES_LOGON_SCREEN);
       assert.equal(run.ending, 'open', 'the logon screen waits for the user');
       assert.deepEqual(
         pick(server.stats, ['clientInfos', 'credentialedClientInfos', 'demandActives', 'ntlmAuthenticates']),
@@ -539,7 +532,7 @@ describe('lab scenarios', () => {
     scenario('standard-rdp-only', 'walks to the logon screen under RC4 128-bit', async () => {
       const server = await lab('standard-rdp-only');
       const run = await sequenceOverRdp(server);
-      assert.deepEqual(eventKinds(run.events), reachesLogonScreen);
+      assert.deepEqual(eventKinds(run.events), REACHES_LOGON_SCREEN);
       assert.deepEqual(run.events[0], {
         kind: 'connect-response',
         encryptionMethod: 0x02,
@@ -551,7 +544,7 @@ describe('lab scenarios', () => {
     scenario('standard-rdp-fips', 'walks to the logon screen under FIPS (3DES, HMAC-SHA1)', async () => {
       const server = await lab('standard-rdp-fips');
       const run = await sequenceOverRdp(server);
-      assert.deepEqual(eventKinds(run.events), reachesLogonScreen);
+      assert.deepEqual(eventKinds(run.events), REACHES_LOGON_SCREEN);
       assert.deepEqual(run.events[0], {
         kind: 'connect-response',
         encryptionMethod: 0x10,
@@ -805,9 +798,6 @@ interface SequenceRun {
   readonly events: readonly ServerEvent[];
   readonly ending: Exchange['ending'];
 }
-
-const eventKinds = (events: readonly ServerEvent[]) =>
-  events.map((event) => (event.kind === 'data' ? `data:${event.body.kind}` : event.kind));
 
 function errorInfoOf(events: readonly ServerEvent[]): number | undefined {
   for (const event of events)

@@ -313,3 +313,21 @@ function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
   out.set(tail, head.length);
   return out;
 }
+
+/** Each event's kind, share data PDUs by their body's kind ('data:font-map'). */
+export const eventKinds = (events: readonly ServerEvent[]): string[] =>
+  events.map((event) => (event.kind === 'data' ? `data:${event.body.kind}` : event.kind));
+
+/** What a healthy server sends a client without credentials, up to the logon screen (TLS). */
+export const REACHES_LOGON_SCREEN: readonly string[] = [
+  'connect-response',
+  'attach-user-confirm',
+  'channel-join-confirm',
+  'channel-join-confirm',
+  'licensing',
+  'demand-active',
+  'data:synchronize',
+  'data:control',
+  'data:control',
+  'data:font-map',
+];
