@@ -201,10 +201,21 @@ function certificateFactsOf(certificate: CertificateFacts, now: Date): HostCerti
 
 /** Hosts worst first, then by target, for tables and reports. */
 export function compareHostFacts(a: HostFacts, b: HostFacts): number {
+  return compareWorstFirst(
+    { status: a.status, errorFindings: countErrors(a), target: a.target },
+    { status: b.status, errorFindings: countErrors(b), target: b.target },
+  );
+}
+
+/** The fleet order: status, then more error findings, then the target (10.0.0.2 before 10.0.0.10). */
+export function compareWorstFirst(
+  a: { readonly status: HostStatus; readonly errorFindings: number; readonly target: string },
+  b: { readonly status: HostStatus; readonly errorFindings: number; readonly target: string },
+): number {
   const byStatus = HOST_STATUS_ORDER.indexOf(a.status) - HOST_STATUS_ORDER.indexOf(b.status);
   if (byStatus !== 0) return byStatus;
-  const byErrors = countErrors(b) - countErrors(a);
-  return byErrors !== 0 ? byErrors : a.target.localeCompare(b.target);
+  const byErrors = b.errorFindings - a.errorFindings;
+  return byErrors !== 0 ? byErrors : a.target.localeCompare(b.target, 'en', { numeric: true });
 }
 
 function countErrors(facts: HostFacts): number {

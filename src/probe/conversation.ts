@@ -2,6 +2,7 @@ import net from 'node:net';
 import { DecodeError } from '../wire/errors.js';
 import type { FrameLength } from '../wire/framing.js';
 import { normaliseNetworkError, ProbeErrorCode } from './net-errors.js';
+import type { Limiter } from './limiter.js';
 import type { NetworkErrorInfo } from './types.js';
 
 /** How a framed read ended. Every variant keeps what was received, as evidence. */
@@ -36,10 +37,37 @@ export type ConnectResult =
 /** Never buffer more than this from one peer while waiting for a frame: hostile servers lie. */
 export const DEFAULT_MAX_READ_BYTES = 256 * 1024;
 
-export function connectTcp(address: string, port: number, timeoutMs: number): Promise<ConnectResult> {
+/**
+ * Opens a TCP connection. With `gate`, a slot is taken before the connect and given back when the
+ * socket closes (whoever closes it, raw or under TLS): a fleet's cap on open sockets then holds
+ * for every connection of every probe. The timeout counts from the connect, not the wait.
+ */
+export async function connectTcp(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  gate?: Limiter,
+): Promise<ConnectResult> {
+  const release = gate ? await gate.acquire() : undefined;
+  return openTcp(address, port, timeoutMs, release);
+}
+
+function openTcp(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  release: (() => void) | undefined,
+): Promise<ConnectResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const socket = net.connect({ host: address, port, noDelay: true });
+    let socket: net.Socket;
+    try {
+      socket = net.connect({ host: address, port, noDelay: true });
+    } catch (error) {
+      release?.();
+      throw error;
+    }
+    if (release) socket.once('close', release);
     let settled = false;
     const finish = (result: ConnectResult) => {
       if (settled) return;

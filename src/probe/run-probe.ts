@@ -83,6 +83,11 @@ export interface ProbeOptions {
    * logon check: CredSSP with the password, one attempt. `false` skips the stage.
    */
   readonly session?: false | { readonly credentials?: Credentials; readonly fullLogon?: boolean };
+  /**
+   * A cap on open sockets shared by many probes (a fleet scan): every connection takes a slot
+   * before it connects and gives it back when it closes. Default: no cap beyond the per-host one.
+   */
+  readonly sockets?: Limiter;
 }
 
 /** Stages that run on a connection the driver hands them (kept apart to keep the driver thin). */
@@ -225,7 +230,7 @@ export async function runProbe(
     addresses.map(async ({ address, family }) => {
       // Counted until the server answers on it, like every connection (see MAX_CONNECTS_IN_FLIGHT).
       const admitted = await admission.acquire();
-      const result = await limiter.run(() => connectTcp(address, target.port, timeoutMs));
+      const result = await limiter.run(() => connectTcp(address, target.port, timeoutMs, options.sockets));
       return { address, family, result, admitted };
     }),
   );
@@ -311,7 +316,7 @@ export async function runProbe(
       // these answers only fill the report, or pick the handshake when the modern one fails.
       release = await limiter.acquire();
       admitted = await admission.acquire();
-      const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
+      const connect = await connectTcp(usedAddress!, target.port, timeoutMs, options.sockets);
       if (connect.kind === 'failed') {
         admitted();
         release();
@@ -427,6 +432,7 @@ export async function runProbe(
         // carries the handshake) carry hellos instead of new connections.
         spares,
         onConnect: sample,
+        ...(options.sockets ? { sockets: options.sockets } : {}),
         ...(isHostName(target.host) ? { serverName: target.host } : {}),
       });
     } catch (error) {
@@ -610,7 +616,7 @@ export async function runProbe(
     let conversation: Conversation | undefined;
     let socket: tls.TLSSocket | undefined;
     try {
-      const connect = await connectTcp(usedAddress!, target.port, timeoutMs);
+      const connect = await connectTcp(usedAddress!, target.port, timeoutMs, options.sockets);
       if (connect.kind === 'failed') {
         admitted();
         return {
@@ -703,7 +709,9 @@ export async function runProbe(
   // after the burst, one at a time.
   if (!postureLabel) {
     for (let index = 0; index < (options.stabilitySamples ?? DEFAULT_STABILITY_SAMPLES); index++) {
-      const connect = await limiter.run(() => connectTcp(usedAddress!, target.port, timeoutMs));
+      const connect = await limiter.run(() =>
+        connectTcp(usedAddress!, target.port, timeoutMs, options.sockets),
+      );
       if (connect.kind === 'connected') connect.conversation.close();
       sample(connect);
     }

@@ -7,10 +7,12 @@ import { diagnoseCommand } from './diagnose.js';
 import { explainCommand } from './explain.js';
 import { fixCommand } from './fix.js';
 import { labCommand } from './lab.js';
+import { scanCommand } from './scan.js';
 
 /** Every command, in the order `--help` lists them. Each spec file keeps its imports light. */
 export const COMMANDS: readonly CommandSpec[] = [
   diagnoseCommand,
+  scanCommand,
   analyzeCommand,
   collectCommand,
   fixCommand,

@@ -318,6 +318,8 @@ export interface HelloChannelOptions {
   readonly spares?: SparePool;
   /** Each connect made for a hello (successful or not): the diagnosis's stability samples. */
   readonly onConnect?: (connect: ConnectResult) => void;
+  /** The fleet's cap on open sockets, when one is shared (see ProbeOptions.sockets). */
+  readonly sockets?: Limiter;
 }
 
 /** Upper bound on the clear-text flight read per hello: enough for a long certificate chain. */
@@ -410,7 +412,12 @@ async function negotiateAndHello(
   if (budgetOf(channel) <= 0) return { outcome: 'timeout', detail: 'the enumeration time budget was spent' };
   const admitted = channel.admission ? await channel.admission.acquire(urgent) : () => {};
   // The wait for admission may have spent the budget; a timer below 1 ms warns on Node 24.
-  const connect = await connectTcp(channel.address, channel.port, Math.max(1, budgetOf(channel)));
+  const connect = await connectTcp(
+    channel.address,
+    channel.port,
+    Math.max(1, budgetOf(channel)),
+    channel.sockets,
+  );
   channel.onConnect?.(connect);
   if (connect.kind === 'failed') {
     admitted();

@@ -1,0 +1,54 @@
+import cliProgress from 'cli-progress';
+import type { CliIo } from './io.js';
+
+/** A scan's progress line on the terminal: done/total, failures so far, rate and time left. */
+export interface ScanProgress {
+  update(done: number, failures: number): void;
+  /** Clears the line (the summary comes next). */
+  stop(): void;
+}
+
+/** cli-progress redraws at most this often. */
+const REDRAW_MS = 100;
+
+/**
+ * The progress bar on stderr, or undefined when stderr is not a terminal: a log file or a pipe
+ * gets none of it. cli-progress writes through a stand-in for the stream, so the line goes where
+ * every other message goes (io.stderr).
+ */
+export function startScanProgress(
+  io: CliIo,
+  total: number,
+  columns: number | undefined = process.stderr.columns,
+): ScanProgress | undefined {
+  if (!io.stderrIsTty) return undefined;
+  const stream = { isTTY: true, columns, write: (text: string) => (io.stderr(text), true) };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: stream as unknown as NodeJS.WritableStream,
+      format: ' {bar} {value}/{total} hosts | {failures} failing | {rate} hosts/min | ETA {eta_formatted}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      fps: 1000 / REDRAW_MS,
+      etaBuffer: 50,
+      // The total is known up front; no line is drawn for an empty scan.
+      noTTYOutput: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  const rate = (done: number) => {
+    const minutes = (performance.now() - started) / 60_000;
+    return minutes > 0 ? Math.round(done / minutes) : 0;
+  };
+  bar.start(total, 0, { failures: 0, rate: 0 });
+  return {
+    update(done, failures) {
+      bar.update(done, { failures, rate: rate(done) });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
