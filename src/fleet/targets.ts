@@ -78,6 +78,8 @@ function parseRange(text: string, where: string, options: TargetSourceOptions): 
   const [, , base, prefixText, portText] = match as unknown as [string, string, string, string, string?];
   let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
+    // ipaddr.js reads 10.0.0/8 as 10.0.0.0/8; only a full address is a range's base here.
+    if (!isIP(base)) throw new Error('not an address');
     parsed = ipaddr.parseCIDR(`${base}/${prefixText}`);
   } catch {
     throw new TargetError(`${where}invalid range '${text}': expected a CIDR such as 10.0.0.0/24`);

@@ -51,6 +51,7 @@ describe('help text', () => {
     'rank',
     'read',
     'run',
+    'serve',
     'show',
     'skip',
     'start',

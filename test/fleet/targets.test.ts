@@ -141,6 +141,7 @@ describe('planTargets', () => {
     await refused([], [join(scratch, 'missing.txt')], /cannot read .*missing\.txt: no such file/);
     await refused([], [scratch], /is a directory/);
     await refused(['10.0.0.0/33'], [], /invalid range '10\.0\.0\.0\/33'/);
+    await refused(['10.0.0/24'], [], /invalid range '10\.0\.0\/24'/);
     await refused(['10.0.0.0/24:0'], [], /invalid port '0'/);
     await refused(['host:99999'], [], /invalid port/);
     await refused([file('empty.rdp', 'screen mode id:i:2\n')], [], /no 'full address'/);

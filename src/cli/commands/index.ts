@@ -5,6 +5,7 @@ import { collectCommand } from './collect.js';
 import { demoCommand } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { explainCommand } from './explain.js';
+import { exporterCommand } from './exporter.js';
 import { fixCommand } from './fix.js';
 import { labCommand } from './lab.js';
 import { scanCommand } from './scan.js';
@@ -13,6 +14,7 @@ import { scanCommand } from './scan.js';
 export const COMMANDS: readonly CommandSpec[] = [
   diagnoseCommand,
   scanCommand,
+  exporterCommand,
   analyzeCommand,
   collectCommand,
   fixCommand,

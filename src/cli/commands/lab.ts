@@ -3,11 +3,10 @@ import type { LabServer } from '../../lab/server.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { CommandContext, CommandSpec } from '../spec.js';
 import { formatHostPort } from '../../probe/host-port.js';
-import { type HostTarget, parseHostPort, parsePort } from '../validate.js';
+import { listenError, LOOPBACK, parseListenAddress, untilStopSignal } from '../listen.js';
+import { DEFAULT_RDP_PORT, type HostTarget } from '../validate.js';
 
-const LOOPBACK = '127.0.0.1';
 const DEFAULT_LISTEN = `${LOOPBACK}:3389`;
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 function scenarioJson(scenario: LabScenario): Record<string, unknown> {
   return {
@@ -33,44 +32,6 @@ function listScenarios({ io, json, colors }: CommandContext): number {
   );
   io.stdout(`${[header, ...rows].join('\n')}\n`);
   return ExitCode.OK;
-}
-
-/** --listen: ADDR:PORT, [IPv6]:PORT, ADDR (port 3389), or a bare PORT on 127.0.0.1. */
-function parseListenAddress(raw: string): HostTarget {
-  const text = raw.trim();
-  if (/^\d+$/.test(text)) return { host: LOOPBACK, port: parsePort(text) };
-  return parseHostPort(text);
-}
-
-/** Codes getaddrinfo gives for a name that does not resolve (or not now). */
-const UNRESOLVED_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'ENODATA']);
-
-function listenError(error: unknown, target: HostTarget): UsageError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const where = formatHostPort(target.host, target.port);
-  if (code !== undefined && UNRESOLVED_CODES.has(code))
-    return new UsageError(
-      `cannot listen on ${where}: '${target.host}' is not a local address or a name that resolves`,
-    );
-  if (code === 'EADDRINUSE') return new UsageError(`cannot listen on ${where}: the port is already in use`);
-  if (code === 'EACCES')
-    return new UsageError(`cannot listen on ${where}: permission denied (ports below 1024 need root)`);
-  if (code === 'EADDRNOTAVAIL') return new UsageError(`cannot listen on ${where}: no such local address`);
-  throw error;
-}
-
-/** Resolves on the first SIGINT or SIGTERM, leaving no handler behind. */
-function untilStopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const handlers = STOP_SIGNALS.map((name) => {
-      const handler = (): void => {
-        for (const [signal, each] of handlers) process.off(signal, each);
-        resolve(name);
-      };
-      process.on(name, handler);
-      return [name, handler] as const;
-    });
-  });
 }
 
 async function runScenario(
@@ -125,7 +86,7 @@ export const labCommand: CommandSpec = {
       name: 'listen',
       value: 'ADDR:PORT',
       description: `listen on ADDR:PORT; ADDR alone uses port 3389, a bare PORT listens on ${LOOPBACK} (default: ${DEFAULT_LISTEN})`,
-      parse: (raw: string) => parseListenAddress(raw),
+      parse: (raw: string) => parseListenAddress(raw, DEFAULT_RDP_PORT),
     },
     { name: 'list', description: 'list the scenarios and exit' },
   ],
@@ -140,7 +101,8 @@ export const labCommand: CommandSpec = {
     if (scenarioId === undefined) throw new UsageError("missing scenario: see 'rdp-doctor lab --list'");
     const scenario = findScenario(scenarioId);
     if (!scenario) throw new UsageError(`unknown scenario '${scenarioId}': see 'rdp-doctor lab --list'`);
-    const target = (options.listen as HostTarget | undefined) ?? parseListenAddress(DEFAULT_LISTEN);
+    const target =
+      (options.listen as HostTarget | undefined) ?? parseListenAddress(DEFAULT_LISTEN, DEFAULT_RDP_PORT);
     return runScenario(context, scenario, target);
   },
 };
