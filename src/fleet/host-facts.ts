@@ -7,6 +7,7 @@ import type {
   TlsVersionProbe,
 } from '../probe/types.js';
 import type { DiagnoseDocument } from '../report/diagnose-json.js';
+import { breakingStageOf } from '../report/verdict.js';
 import type { Severity } from '../rules/types.js';
 import type { FleetResult } from './types.js';
 
@@ -46,6 +47,7 @@ export interface HostFacts {
   /** A current, default-configured client would connect: a diagnosis without error findings. */
   readonly success: boolean;
   readonly verdict: string;
+  /** Where a client breaks: the first failed stage, else where the worst error finding's evidence is. */
   readonly failingStage?: StageName;
   readonly addresses: readonly string[];
   readonly dnsMs?: number;
@@ -130,7 +132,12 @@ export function hostFactsOf(result: FleetResult, now: Date = new Date()): HostFa
     { version?: string; certificate?: CertificateFacts; versions?: readonly TlsVersionProbe[] } | undefined;
   const credssp = document.server.credssp as Partial<CredsspObservation> | undefined;
   const dnsStage = document.stages.find((stage) => stage.name === 'dns');
-  const failingStage = document.stages.find((stage) => stage.status === 'failed')?.name;
+  // Where a client breaks: a stage that failed, or where the worst error finding's evidence is
+  // (a TLS 1.0-only server completes our handshake, yet current clients fail at TLS).
+  const topError = document.findings.find((finding) => finding.severity === 'error');
+  const failingStage =
+    document.stages.find((stage) => stage.status === 'failed')?.name ??
+    (topError ? breakingStageOf(topError) : undefined);
   const selectedProtocol = negotiation?.probes.find(
     (probe) => probe.label === 'modern' && probe.outcome === 'selected',
   )?.selectedName;

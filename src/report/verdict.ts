@@ -1,7 +1,7 @@
 import type { ScanGap } from '../rules/diagnose/completeness.js';
 import type { CorroboratedFinding } from '../rules/corroboration.js';
 import { LOGON_CHECK_FINDING_IDS } from '../rules/finding-ids.js';
-import type { SessionOutcome } from '../probe/types.js';
+import type { SessionOutcome, StageName } from '../probe/types.js';
 import type { Finding } from '../rules/types.js';
 
 /** The error codes a finding produces, as a user would see them ("0x904/0x7", ERRCONNECT_...). */
@@ -11,7 +11,7 @@ export function clientErrorLabel(finding: Finding): string | undefined {
   return finding.clientErrors[0]?.code;
 }
 
-const STEP_NAMES: Readonly<Record<string, string>> = {
+const STEP_NAMES: Readonly<Record<StageName, string>> = {
   dns: 'name lookup',
   tcp: 'TCP',
   negotiation: 'X.224 negotiation',
@@ -23,13 +23,18 @@ const STEP_NAMES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The furthest step along the connection that a finding's evidence comes from: where it breaks
+ * The furthest stage along the connection that a finding's evidence comes from: where it breaks
  * ("TLS selected in the negotiation" is context; the answer to the ClientHello is the break).
  */
+export function breakingStageOf(finding: Pick<Finding, 'evidence'>): StageName | undefined {
+  const order = Object.keys(STEP_NAMES) as StageName[];
+  const furthest = Math.max(-1, ...finding.evidence.map((item) => order.indexOf(item.source as StageName)));
+  return furthest >= 0 ? order[furthest] : undefined;
+}
+
 function stepOf(finding: Finding): string | undefined {
-  const order = Object.keys(STEP_NAMES);
-  const furthest = Math.max(-1, ...finding.evidence.map((item) => order.indexOf(item.source ?? '')));
-  return furthest >= 0 ? STEP_NAMES[order[furthest]!] : undefined;
+  const stage = breakingStageOf(finding);
+  return stage ? STEP_NAMES[stage] : undefined;
 }
 
 export interface VerdictContext {

@@ -73,6 +73,9 @@ describe('hostFactsOf on real diagnoses', () => {
     const facts = await labFacts('tls10-only');
     assert.deepEqual(facts.tlsVersionsAccepted, ['TLS 1.0']);
     assert.ok(facts.findings.some((finding) => finding.id === 'tls-legacy-only'));
+    // Every stage of ours succeeded; current clients break at TLS, as the verdict says.
+    assert.ok(facts.stages.every((stage) => stage.status !== 'failed'));
+    assert.equal(facts.failingStage, 'tls');
   });
 
   it('a server that requires NLA (HYBRID_REQUIRED_BY_SERVER to a TLS-only request)', async () => {
