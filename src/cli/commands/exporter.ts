@@ -41,8 +41,9 @@ export const exporterCommand: CommandSpec = {
     },
     {
       name: 'allow-target',
-      value: 'CIDR|GLOB',
-      description: 'probe targets in CIDR, or host names matching GLOB, besides loopback (repeatable)',
+      value: 'PATTERN',
+      description:
+        'probe targets matching PATTERN besides loopback: a CIDR, an address or a host name glob (repeatable)',
       repeatable: true,
     },
     {
