@@ -109,8 +109,10 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     labelNames: ['reason'],
     registers: [registry],
   });
-  for (const module of modules.keys())
+  for (const module of modules.keys()) {
     for (const result of ['success', 'failure', 'no_verdict']) probesTotal.inc({ module, result }, 0);
+    probeErrors.inc({ module }, 0);
+  }
   for (const reason of ['bad_request', 'not_allowed', 'busy']) rejected.inc({ reason }, 0);
 
   const recent: RecentProbe[] = [];
