@@ -2,8 +2,8 @@
 # Installs the Debian packages the real-server tests and the benchmarks use (see README).
 # Safe to run again: it does nothing when every tool is already there. Needs root.
 set -euo pipefail
-packages=(xrdp freerdp2-x11 freerdp2-shadow-x11 xvfb faketime openssl iptables iproute2 nmap sslscan tshark libevtx-utils prometheus prometheus-blackbox-exporter)
-binaries=(xrdp xfreerdp freerdp-shadow-cli Xvfb faketime openssl iptables ip nmap sslscan tshark evtxexport prometheus promtool prometheus-blackbox-exporter)
+packages=(xrdp freerdp2-x11 freerdp2-shadow-x11 xvfb faketime openssl iptables iproute2 nmap sslscan tshark libevtx-utils prometheus prometheus-blackbox-exporter time)
+binaries=(xrdp xfreerdp freerdp-shadow-cli Xvfb faketime openssl iptables ip nmap sslscan tshark evtxexport prometheus promtool prometheus-blackbox-exporter /usr/bin/time)
 missing=0
 for binary in "${binaries[@]}"; do
   command -v "$binary" >/dev/null 2>&1 || missing=1
