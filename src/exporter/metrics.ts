@@ -6,7 +6,7 @@
  * not observed has no series (an absent series is not a zero).
  */
 import { Gauge, Registry } from 'prom-client';
-import type { HostFacts } from '../fleet/host-facts.js';
+import { distinctFindings, type HostFacts } from '../fleet/host-facts.js';
 
 /** Every per-probe metric, with its help text: the shipped rules and dashboard use these names. */
 export const PROBE_METRICS = {
@@ -74,14 +74,7 @@ export async function probeMetricsText(facts: HostFacts, verdictAvailable: boole
     );
   }
   const finding = gauge('rdp_finding', ['id', 'severity']);
-  const seen = new Set<string>();
-  for (const { id, severity } of facts.findings) {
-    // One series per id (a finding per client profile repeats its id), at its worst severity:
-    // facts list the most severe first.
-    if (seen.has(id)) continue;
-    seen.add(id);
-    finding.set({ id, severity }, 1);
-  }
+  for (const { id, severity } of distinctFindings(facts)) finding.set({ id, severity }, 1);
   if (facts.clients.length > 0) {
     const compatible = gauge('rdp_client_compatible', ['profile']);
     for (const client of facts.clients)

@@ -8,7 +8,7 @@ import type {
 } from '../probe/types.js';
 import type { DiagnoseDocument } from '../report/diagnose-json.js';
 import { breakingStageOf } from '../report/verdict.js';
-import type { Severity } from '../rules/types.js';
+import { type Severity, SEVERITY_ORDER } from '../rules/types.js';
 import type { FleetResult } from './types.js';
 
 /** One host's standing in a fleet, worst first in HOST_STATUS_ORDER. */
@@ -72,8 +72,6 @@ export interface HostFacts {
   readonly clients: readonly { readonly profile: string; readonly compatible: boolean }[];
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
-
 /** Node's and OpenSSL's version names in blackbox_exporter's spelling (its probe_tls_version_info). */
 const TLS_VERSION_LABELS: Readonly<Record<string, string>> = {
   SSLv3: 'SSL 3.0',
@@ -110,7 +108,7 @@ export function hostFactsOf(result: FleetResult, now: Date = new Date()): HostFa
   }
   const document = result.document;
   const findings = [...document.findings]
-    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity])
+    .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity))
     .map(({ id, severity, title }) => ({ id, severity, title }));
   // Our own failure on a step every client takes leaves no verdict (as diagnose's exit code says).
   const ownFailure = document.incomplete.some((gap) => gap.kind === 'internal-error' && gap.onClientPath);
@@ -206,14 +204,6 @@ function certificateFactsOf(certificate: CertificateFacts, now: Date): HostCerti
   };
 }
 
-/** Hosts worst first, then by target, for tables and reports. */
-export function compareHostFacts(a: HostFacts, b: HostFacts): number {
-  return compareWorstFirst(
-    { status: a.status, errorFindings: countErrors(a), target: a.target },
-    { status: b.status, errorFindings: countErrors(b), target: b.target },
-  );
-}
-
 /** The fleet order: status, then more error findings, then the target (10.0.0.2 before 10.0.0.10). */
 export function compareWorstFirst(
   a: { readonly status: HostStatus; readonly errorFindings: number; readonly target: string },
@@ -225,6 +215,16 @@ export function compareWorstFirst(
   return byErrors !== 0 ? byErrors : a.target.localeCompare(b.target, 'en', { numeric: true });
 }
 
-function countErrors(facts: HostFacts): number {
+/** Error findings of a host: the second key of the fleet order. */
+export function errorFindingCount(facts: HostFacts): number {
   return facts.findings.filter((finding) => finding.severity === 'error').length;
+}
+
+/**
+ * Each finding id once, at its worst severity (facts list the most severe first): a finding
+ * raised per client profile (client-incompatible) repeats its id.
+ */
+export function distinctFindings(facts: HostFacts): HostFacts['findings'] {
+  const seen = new Set<string>();
+  return facts.findings.filter((finding) => !seen.has(finding.id) && seen.add(finding.id));
 }

@@ -1,6 +1,6 @@
 import { type FleetFindingCount, type ScanRow, scanRowOf } from '../report/scan-text.js';
 import { SEVERITY_ORDER } from '../rules/types.js';
-import type { HostFacts, HostStatus } from './host-facts.js';
+import { distinctFindings, type HostFacts, type HostStatus } from './host-facts.js';
 import type { FleetProbeOptions, ProbePool } from './pool.js';
 import type { FleetResult, FleetTarget } from './types.js';
 
@@ -108,12 +108,8 @@ export class ScanTally {
   add(facts: HostFacts): void {
     this.probed++;
     this.byStatus[facts.status]++;
-    // A host counts once per finding id (client-incompatible comes once per profile), at the
-    // id's worst severity (facts list the most severe first).
-    const seen = new Set<string>();
-    for (const { id, severity, title } of facts.findings) {
-      if (seen.has(id)) continue;
-      seen.add(id);
+    // A host counts once per finding id.
+    for (const { id, severity, title } of distinctFindings(facts)) {
       const count = this.findingCounts.get(id);
       const worse =
         count && SEVERITY_ORDER.indexOf(count.severity) <= SEVERITY_ORDER.indexOf(severity)

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { readFailureReason } from '../cli/file-errors.js';
 import { parseHostPort } from '../cli/validate.js';
 import { connectAddressOf, parseRdpFile, RdpFileError } from './rdp-file.js';
 import type { FleetTarget } from './types.js';
@@ -199,16 +200,7 @@ async function readTargetFile(path: string): Promise<Buffer> {
     return bytes;
   } catch (error) {
     if (error instanceof TargetError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : ((error as Error).message ?? String(error));
-    throw new TargetError(`cannot read ${path}: ${why}`);
+    throw new TargetError(`cannot read ${path}: ${readFailureReason(error)}`);
   }
 }
 
@@ -256,11 +248,11 @@ export async function planTargets(
       }
       addListText(text, 'stdin', options, collected);
     } else {
-      const bytes = await readTargetFile(file);
       if (/\.rdp$/i.test(file)) {
         await addRdpFile(file, options, collected);
         continue;
       }
+      const bytes = await readTargetFile(file);
       addListText(bytes.toString('utf8').replace(/^\uFEFF/, ''), file, options, collected);
     }
   }

@@ -1,4 +1,4 @@
-import type { HostFacts } from '../fleet/host-facts.js';
+import { distinctFindings, type HostFacts } from '../fleet/host-facts.js';
 
 /** The columns of `scan --csv`, in order (the header row). */
 export const SCAN_CSV_COLUMNS = [
@@ -50,8 +50,9 @@ export function scanCsvRow(facts: HostFacts): string {
     tls_versions: tlsVersions.join(' '),
     cert_not_after: facts.certificate?.notAfter ?? '',
     cert_days_left: facts.certificate ? facts.certificate.daysLeft.toFixed(1) : '',
-    // Each id once (client-incompatible comes once per profile), most severe first.
-    findings: [...new Set(facts.findings.map((finding) => finding.id))].join(' '),
+    findings: distinctFindings(facts)
+      .map((finding) => finding.id)
+      .join(' '),
   };
   return csvRow(SCAN_CSV_COLUMNS.map((column) => row[column]));
 }

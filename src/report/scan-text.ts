@@ -1,5 +1,6 @@
 import {
   compareWorstFirst,
+  errorFindingCount,
   HOST_STATUS_ORDER,
   type HostFacts,
   type HostStatus,
@@ -33,13 +34,8 @@ export function scanRowOf(facts: HostFacts): ScanRow {
     ...(facts.failingStage ? { failingStage: facts.failingStage } : {}),
     ...(top ? { topFinding: top.id } : {}),
     verdict: facts.verdict,
-    errorFindings: facts.findings.filter((finding) => finding.severity === 'error').length,
+    errorFindings: errorFindingCount(facts),
   };
-}
-
-/** Worst first (status, then more error findings), then by target: as compareHostFacts. */
-export function compareScanRows(a: ScanRow, b: ScanRow): number {
-  return compareWorstFirst(a, b);
 }
 
 /** A finding across the fleet: on how many hosts. */
@@ -129,7 +125,7 @@ export function renderScanText(
         `  ${severity!.padEnd(widths[0]!)}  ${id!.padEnd(widths[1]!)}  ${hosts!.padStart(widths[2]!)} host${hosts === '1' ? ' ' : 's'}  ${title}`,
       );
   }
-  const rows = [...summary.rows].sort(compareScanRows);
+  const rows = [...summary.rows].sort(compareWorstFirst);
   if (rows.length > 0) {
     lines.push('');
     const cells = [

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diagnose } from '../../src/diagnosis.js';
 import {
-  compareHostFacts,
+  compareWorstFirst,
   type HostFacts,
   hostFactsOf,
   tlsVersionLabel,
 } from '../../src/fleet/host-facts.js';
+import { scanRowOf } from '../../src/report/scan-text.js';
 import type { FleetResult } from '../../src/fleet/types.js';
 import { freePort } from '../helpers/free-port.js';
 import { addressAllocator, serverTracker, startLab } from '../testbed/index.js';
@@ -117,7 +118,7 @@ describe('hostFactsOf without a verdict', () => {
   });
 });
 
-describe('compareHostFacts', () => {
+describe('the fleet order (compareWorstFirst)', () => {
   it('lists errors, then no verdict, then warnings, then healthy hosts', () => {
     const base = {
       port: 3389,
@@ -136,7 +137,10 @@ describe('compareHostFacts', () => {
       findings: [],
     }));
     assert.deepEqual(
-      [...hosts].sort(compareHostFacts).map((facts) => facts.status),
+      hosts
+        .map(scanRowOf)
+        .sort(compareWorstFirst)
+        .map((row) => row.status),
       ['error', 'no-verdict', 'warning', 'ok'],
     );
   });

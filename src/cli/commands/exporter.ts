@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatHostPort } from '../../probe/host-port.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { readFailureReason } from '../file-errors.js';
 import { listenError, LOOPBACK, parseListenAddress, untilStopSignal } from '../listen.js';
 import type { CommandSpec } from '../spec.js';
 import { type HostTarget, parsePositiveInteger } from '../validate.js';
@@ -77,10 +78,7 @@ export const exporterCommand: CommandSpec = {
       try {
         text = await readFile(configPath, 'utf8');
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(
-          `cannot read ${configPath}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`,
-        );
+        throw new UsageError(`cannot read ${configPath}: ${readFailureReason(error)}`);
       }
       try {
         config = parseExporterConfig(text, configPath);
