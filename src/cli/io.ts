@@ -5,6 +5,11 @@ type Colors = ReturnType<typeof pc.createColors>;
 /** Where a command writes, injected so `main` can be tested in-process. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
+  /**
+   * When stdout's buffer is full, a promise that settles once it has drained: a command writing
+   * much (analyze --events) waits for it, so a slow reader never makes output pile up in memory.
+   */
+  readonly stdoutDrained?: () => Promise<void> | undefined;
   readonly stderr: (text: string) => void;
   readonly stdoutIsTty: boolean;
   readonly stderrIsTty: boolean;
@@ -16,9 +21,31 @@ export interface CliIo {
   readonly readSecret?: (prompt: string) => Promise<Buffer | undefined>;
 }
 
+let pipeWatched = false;
+
 export function processIo(): CliIo {
+  if (!pipeWatched) {
+    pipeWatched = true;
+    // The reader went away (`analyze --events | head`): nothing more can be said, and it is no error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   return {
     stdout: (text) => process.stdout.write(text),
+    stdoutDrained: () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve) => {
+            const settle = () => {
+              process.stdout.off('drain', settle);
+              process.stdout.off('close', settle);
+              resolve();
+            };
+            process.stdout.on('drain', settle);
+            process.stdout.on('close', settle);
+          })
+        : undefined,
     stderr: (text) => process.stderr.write(text),
     stdoutIsTty: Boolean(process.stdout.isTTY),
     stderrIsTty: Boolean(process.stderr.isTTY),

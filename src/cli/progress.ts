@@ -52,3 +52,50 @@ export function startScanProgress(
     },
   };
 }
+
+/** analyze's progress line: bytes read of the inputs, rate and time left. */
+export interface ByteProgress {
+  update(read: number): void;
+  stop(): void;
+}
+
+const MIB = 1024 * 1024;
+
+/** The byte progress bar on stderr, or undefined when stderr is not a terminal. */
+export function startByteProgress(
+  io: CliIo,
+  total: number,
+  columns: number | undefined = process.stderr.columns,
+): ByteProgress | undefined {
+  if (!io.stderrIsTty) return undefined;
+  const stream = { isTTY: true, columns, write: (text: string) => (io.stderr(text), true) };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: stream as unknown as NodeJS.WritableStream,
+      format: ' {bar} {percentage}% | {readMiB}/{totalMiB} MiB | {rate} MiB/s | ETA {eta_formatted}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      fps: 1000 / REDRAW_MS,
+      etaBuffer: 200,
+      noTTYOutput: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  const totalMiB = (total / MIB).toFixed(0);
+  bar.start(total, 0, { readMiB: '0', totalMiB, rate: '0' });
+  return {
+    update(read) {
+      const seconds = (performance.now() - started) / 1000;
+      bar.update(read, {
+        readMiB: (read / MIB).toFixed(0),
+        totalMiB,
+        rate: seconds > 0 ? (read / MIB / seconds).toFixed(0) : '0',
+      });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

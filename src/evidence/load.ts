@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isDecodeError } from '../wire/errors.js';
-import { readEvtxEvents } from './evtx/parse.js';
+import { EvtxCursor, fileBytes, type TimeWindow } from './evtx/cursor.js';
+import { batchSource, evtxSource, type RecordSource } from './sources.js';
 import { RegFormatError, readRegFile } from './reg.js';
 import { COLLECT_SCHEMA } from './state/collect-document.js';
 import { type LoadedStateSource, stateFromCollect, stateFromReg } from './state/load-state.js';
@@ -14,6 +16,18 @@ import { readCollectorOutputText, readCompactOutput } from './state/read-run-com
 import { decodeText, ExportFormatError } from './text-export.js';
 import type { EventRecord, EvidenceFileSummary, EvidenceKind } from './types.js';
 import { ZipSafetyError } from './zip.js';
+
+/**
+ * An input opened for reading: its records as sources to stream (read by readMerged), its
+ * machine state, and its file summaries once the sources were read to the end.
+ */
+export interface OpenedEvidence {
+  readonly sources: readonly RecordSource[];
+  readonly state?: LoadedStateSource;
+  /** The files read: the one given, and for a collector zip each log inside it as well. */
+  summaries(): EvidenceFileSummary[];
+  close(): void;
+}
 
 export interface LoadedEvidence {
   /** The files read: the one given, and for a collector zip each log inside it as well. */
@@ -61,24 +75,28 @@ export function kindFromName(path: string): EvidenceKind | undefined {
   return undefined;
 }
 
-function loadedCollect(path: string, read: CollectReadResult): LoadedEvidence {
+function openedOne(source: RecordSource, state?: LoadedStateSource): OpenedEvidence {
   return {
-    files: [
-      {
-        path,
-        kind: 'collect',
-        records: read.events.length,
-        damaged: read.damage.length > 0,
-        damage: read.damage,
-      },
-    ],
-    events: read.events,
-    state: stateFromCollect(path, read),
+    sources: [source],
+    ...(state ? { state } : {}),
+    summaries: () => [source.summary()],
+    close: () => source.close(),
   };
 }
 
+function openedCollect(
+  path: string,
+  read: CollectReadResult,
+  window: TimeWindow | undefined,
+): OpenedEvidence {
+  return openedOne(
+    batchSource(path, 'collect', read.events, read.damage, window),
+    stateFromCollect(path, read),
+  );
+}
+
 /** A .json file: a collector document (its `schema` says so), its compact output, or a Get-WinEvent export. */
-async function loadJson(path: string, text: string): Promise<LoadedEvidence> {
+async function openJson(path: string, text: string, window: TimeWindow | undefined): Promise<OpenedEvidence> {
   const body = text.replace(/^\uFEFF/, '');
   let parsed: unknown;
   // Only an object can be a collector document; an array is an export of several events.
@@ -92,10 +110,10 @@ async function loadJson(path: string, text: string): Promise<LoadedEvidence> {
   }
   // -Compact output: the summary line, the collector's stdout around it, or Run Command's answer.
   const compact = readCompactOutput(parsed, body, path);
-  if (compact) return loadedCollect(path, compact);
+  if (compact) return openedCollect(path, compact, window);
   if (parsed !== undefined) {
     const schema = jsonSchemaOf(parsed);
-    if (schema === COLLECT_SCHEMA) return loadedCollect(path, collectDocumentFrom(parsed, path));
+    if (schema === COLLECT_SCHEMA) return openedCollect(path, collectDocumentFrom(parsed, path), window);
     if (schema?.startsWith('rdp-doctor/'))
       throw new CollectFormatError(
         'not-collect',
@@ -104,42 +122,123 @@ async function loadJson(path: string, text: string): Promise<LoadedEvidence> {
   }
   // The export parsers (fast-xml-parser among them) load only when such a file is given.
   const events = (await import('./json-export.js')).parseJsonExport(text);
-  return {
-    files: [{ path, kind: 'json-export', records: events.length, damaged: false, damage: [] }],
-    events,
-  };
+  return openedOne(batchSource(path, 'json-export', events, [], window, text.length));
 }
 
-async function loadByKind(path: string, kind: EvidenceKind): Promise<LoadedEvidence> {
+async function openByKind(
+  path: string,
+  kind: EvidenceKind,
+  window: TimeWindow | undefined,
+): Promise<OpenedEvidence> {
   if (kind === 'evtx') {
-    const events: EventRecord[] = [];
-    const result = await readEvtxEvents(path, (event) => events.push(event));
-    return {
-      files: [
-        { path, kind, records: result.records, damaged: result.damage.length > 0, damage: result.damage },
-      ],
-      events,
-    };
+    const { size } = await stat(path);
+    const cursor = new EvtxCursor(fileBytes(path), window);
+    try {
+      await cursor.open();
+    } catch (error) {
+      cursor.close();
+      throw error;
+    }
+    return openedOne(evtxSource(path, cursor, size, window));
   }
   if (kind === 'reg') {
     const reg = readRegFile(path);
-    return {
-      files: [{ path, kind, records: reg.keys.length, damaged: reg.damage.length > 0, damage: reg.damage }],
-      events: [],
-      state: stateFromReg(path, reg.keys),
+    const summary: EvidenceFileSummary = {
+      path,
+      kind,
+      records: reg.keys.length,
+      damaged: reg.damage.length > 0,
+      damage: reg.damage,
     };
+    return { sources: [], state: stateFromReg(path, reg.keys), summaries: () => [summary], close() {} };
   }
   // yauzl loads only when a zip is given.
-  if (kind === 'collect-zip') return (await import('./collect-bundle.js')).readCollectBundle(path);
+  if (kind === 'collect-zip') return (await import('./collect-bundle.js')).openCollectBundle(path, window);
   const text = decodeText(await readFile(path));
-  if (kind === 'json-export') return loadJson(path, text);
-  if (kind === 'collect') return loadedCollect(path, readCollectorOutputText(text, path));
+  if (kind === 'json-export') return openJson(path, text, window);
+  if (kind === 'collect') return openedCollect(path, readCollectorOutputText(text, path), window);
   const events = (await import('./xml-export.js')).parseXmlExport(text);
-  return { files: [{ path, kind, records: events.length, damaged: false, damage: [] }], events };
+  return openedOne(batchSource(path, kind, events, [], window, text.length));
 }
 
-/** Reads one evidence file by its extension; the EVTX reader streams, exports are read whole. */
+/** Every record of an opened input, in each source's order (no merge): for callers holding few. */
+export async function readAll(opened: OpenedEvidence): Promise<LoadedEvidence> {
+  const events: EventRecord[] = [];
+  try {
+    for (const source of opened.sources)
+      for (let batch = await source.next(); batch; batch = await source.next()) events.push(...batch);
+  } finally {
+    opened.close();
+  }
+  return { files: opened.summaries(), events, ...(opened.state ? { state: opened.state } : {}) };
+}
+
+/**
+ * The inputs a path names: itself, or for a folder every .evtx file below it (in name order, so
+ * runs agree). A folder without one is an input that cannot be read.
+ */
+export async function inputsOf(path: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    // Not there or not readable: openEvidence says which, in its own words.
+    return [path];
+  }
+  if (!info.isDirectory()) return [path];
+  let names: string[];
+  try {
+    names = (await readdir(path, { recursive: true })) as string[];
+  } catch (error) {
+    throw new EvidenceFileError(
+      path,
+      'unreadable',
+      `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const logs = names
+    .filter((name) => name.toLowerCase().endsWith('.evtx'))
+    .sort()
+    .map((name) => join(path, name));
+  if (logs.length === 0)
+    throw new EvidenceFileError(path, 'unreadable', 'a folder with no .evtx file below it');
+  return logs;
+}
+
+/** An error met while reading an input (after it was opened) as the input's own error. */
+export function readFailure(path: string, error: unknown): unknown {
+  return asEvidenceFileError(path, error);
+}
+
+function asEvidenceFileError(path: string, error: unknown): unknown {
+  if (error instanceof EvidenceFileError) return error;
+  if (isDecodeError(error))
+    return new EvidenceFileError(path, 'not-evtx', `not an EVTX file (${error.detail ?? error.message})`);
+  if (error instanceof ExportFormatError)
+    return new EvidenceFileError(
+      path,
+      error.code === 'unreadable' ? 'unreadable' : error.code,
+      error.message,
+    );
+  if (error instanceof RegFormatError) return new EvidenceFileError(path, error.code, error.message);
+  if (error instanceof CollectFormatError) return new EvidenceFileError(path, error.code, error.message);
+  if (error instanceof ZipSafetyError)
+    return new EvidenceFileError(path, error.code === 'not-zip' ? 'not-zip' : 'unsafe-zip', error.message);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code) return new EvidenceFileError(path, 'unreadable', `cannot read (${code})`);
+  return error;
+}
+
+/** Reads one evidence file whole (tests, small inputs); `analyze` streams with openEvidence. */
 export async function loadEvidence(path: string): Promise<LoadedEvidence> {
+  return readAll(await openEvidence(path));
+}
+
+/**
+ * Opens one evidence file by its extension, its records left to stream: an EVTX log is read a
+ * chunk at a time, exports and collector documents are read whole (they are small).
+ */
+export async function openEvidence(path: string, window?: TimeWindow): Promise<OpenedEvidence> {
   const kind = kindFromName(path);
   if (!kind)
     throw new EvidenceFileError(
@@ -148,22 +247,8 @@ export async function loadEvidence(path: string): Promise<LoadedEvidence> {
       "unknown file type: expected .evtx, .xml, .json, .reg, .zip (a collector bundle) or .txt (the collector's -Compact output)",
     );
   try {
-    return await loadByKind(path, kind);
+    return await openByKind(path, kind, window);
   } catch (error) {
-    if (isDecodeError(error))
-      throw new EvidenceFileError(path, 'not-evtx', `not an EVTX file (${error.detail ?? error.message})`);
-    if (error instanceof ExportFormatError)
-      throw new EvidenceFileError(
-        path,
-        error.code === 'unreadable' ? 'unreadable' : error.code,
-        error.message,
-      );
-    if (error instanceof RegFormatError) throw new EvidenceFileError(path, error.code, error.message);
-    if (error instanceof CollectFormatError) throw new EvidenceFileError(path, error.code, error.message);
-    if (error instanceof ZipSafetyError)
-      throw new EvidenceFileError(path, error.code === 'not-zip' ? 'not-zip' : 'unsafe-zip', error.message);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code) throw new EvidenceFileError(path, 'unreadable', `cannot read (${code})`);
-    throw error;
+    throw asEvidenceFileError(path, error);
   }
 }

@@ -12,11 +12,16 @@ export interface ConnectionAttempt {
   /** The stage at which a failure record was logged, if any, and what it says. */
   readonly failedAt?: Stage;
   readonly failure?: string;
+  /** The attempt's records, the first MAX_RECORDS_PER_ATTEMPT of them. */
   readonly records: readonly { readonly eventId: number; readonly recordId: number; readonly time: string }[];
+  /** Records of the attempt beyond those listed. */
+  readonly recordsOmitted?: number;
 }
 
 export interface AddressTimeline {
   readonly address: string;
+  /** Every attempt seen from the address; `attempts` lists the latest MAX_ATTEMPTS_KEPT. */
+  readonly attemptCount: number;
   readonly attempts: readonly ConnectionAttempt[];
 }
 
@@ -83,48 +88,105 @@ function stepOf(event: EventRecord): Step | undefined {
   return undefined;
 }
 
+/** How far out of time order records may arrive and still be placed exactly (logs merged by time). */
+const REORDER_WINDOW_MS = 10 * 60 * 1000;
+/** Steps held for reordering before the oldest are placed. */
+const REORDER_BATCH = 4096;
+/** Attempts kept per address (the latest; older ones are counted), and records kept per attempt. */
+export const MAX_ATTEMPTS_KEPT = 100;
+export const MAX_RECORDS_PER_ATTEMPT = 50;
+
+interface PendingStep {
+  readonly step: Step;
+  readonly at: number;
+  readonly eventId: number;
+  readonly recordId: number;
+  readonly time: string;
+}
+
+interface OpenAttempt {
+  start: string;
+  furthest: Stage;
+  failedAt?: Stage;
+  failure?: string;
+  records: { eventId: number; recordId: number; time: string }[];
+  recordsOmitted?: number;
+}
+
+interface AddressState {
+  attemptCount: number;
+  /** When the latest attempt began (ms), to join later records to it. */
+  latestStart: number;
+  readonly attempts: OpenAttempt[];
+}
+
+const byTime = (a: PendingStep, b: PendingStep) => a.at - b.at || a.recordId - b.recordId;
+
+/**
+ * The connection timeline built as records stream past: one entry per client address, each
+ * attempt and the furthest stage its records show. Memory is bounded by the addresses seen, not
+ * the records: each keeps its latest MAX_ATTEMPTS_KEPT attempts and a count of all.
+ */
+export class TimelineBuilder {
+  private pending: PendingStep[] = [];
+  private newest = Number.NEGATIVE_INFINITY;
+  private readonly addresses = new Map<string, AddressState>();
+
+  add(event: EventRecord): void {
+    const step = stepOf(event);
+    if (step === undefined || step.address === '' || step.address === '-' || step.address === 'LOCAL') return;
+    const parsed = Date.parse(event.time);
+    // A record without a time sorts first, as if it were the oldest.
+    const at = Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
+    this.pending.push({ step, at, eventId: event.eventId, recordId: event.recordId, time: event.time });
+    if (at > this.newest) this.newest = at;
+    if (this.pending.length >= REORDER_BATCH) this.place(this.newest - REORDER_WINDOW_MS);
+  }
+
+  /** Places, in time order, every pending step at or before `upTo`. */
+  private place(upTo: number): void {
+    this.pending.sort(byTime);
+    let placed = 0;
+    while (placed < this.pending.length && this.pending[placed]!.at <= upTo)
+      this.apply(this.pending[placed++]!);
+    this.pending = placed === this.pending.length ? [] : this.pending.slice(placed);
+  }
+
+  private apply({ step, at, eventId, recordId, time }: PendingStep): void {
+    let state = this.addresses.get(step.address);
+    if (!state) {
+      state = { attemptCount: 0, latestStart: at, attempts: [] };
+      this.addresses.set(step.address, state);
+    }
+    let current = state.attempts.at(-1);
+    // A TCP record opens an attempt; a later-stage record joins the open one if recent enough.
+    if (!current || step.opens || at - state.latestStart > ATTEMPT_WINDOW_MS || current.failedAt) {
+      current = { start: time, furthest: step.stage, records: [] };
+      state.attempts.push(current);
+      state.attemptCount++;
+      state.latestStart = at;
+      if (state.attempts.length > MAX_ATTEMPTS_KEPT) state.attempts.shift();
+    }
+    if (STAGES.indexOf(step.stage) > STAGES.indexOf(current.furthest)) current.furthest = step.stage;
+    if (step.failure) {
+      current.failedAt = step.stage;
+      current.failure = step.failure;
+    }
+    if (current.records.length < MAX_RECORDS_PER_ATTEMPT) current.records.push({ eventId, recordId, time });
+    else current.recordsOmitted = (current.recordsOmitted ?? 0) + 1;
+  }
+
+  finish(): AddressTimeline[] {
+    this.place(Number.POSITIVE_INFINITY);
+    return [...this.addresses]
+      .map(([address, state]) => ({ address, attemptCount: state.attemptCount, attempts: state.attempts }))
+      .sort((a, b) => b.attemptCount - a.attemptCount);
+  }
+}
+
 /** One timeline per client address: each attempt and the furthest stage its records show. */
 export function buildTimeline(events: readonly EventRecord[]): AddressTimeline[] {
-  // One loop, one entry per record that says something: most records say nothing.
-  const steps: { event: EventRecord; step: Step; at: number }[] = [];
-  for (const event of events) {
-    const step = stepOf(event);
-    if (step === undefined || step.address === '' || step.address === '-' || step.address === 'LOCAL')
-      continue;
-    steps.push({ event, step, at: Date.parse(event.time) });
-  }
-  steps.sort((a, b) => a.at - b.at || a.event.recordId - b.event.recordId);
-  const byAddress = new Map<
-    string,
-    {
-      start: number;
-      attempt: {
-        start: string;
-        furthest: Stage;
-        failedAt?: Stage;
-        failure?: string;
-        records: { eventId: number; recordId: number; time: string }[];
-      };
-    }[]
-  >();
-  for (const { event, step, at } of steps) {
-    const attempts = byAddress.get(step.address) ?? [];
-    byAddress.set(step.address, attempts);
-    let current = attempts.at(-1);
-    // A TCP record opens an attempt; a later-stage record joins the open one if recent enough.
-    if (!current || step.opens || at - current.start > ATTEMPT_WINDOW_MS || current.attempt.failedAt) {
-      current = { start: at, attempt: { start: event.time, furthest: step.stage, records: [] } };
-      attempts.push(current);
-    }
-    const { attempt } = current;
-    if (STAGES.indexOf(step.stage) > STAGES.indexOf(attempt.furthest)) attempt.furthest = step.stage;
-    if (step.failure) {
-      attempt.failedAt = step.stage;
-      attempt.failure = step.failure;
-    }
-    attempt.records.push({ eventId: event.eventId, recordId: event.recordId, time: event.time });
-  }
-  return [...byAddress]
-    .map(([address, attempts]) => ({ address, attempts: attempts.map((entry) => entry.attempt) }))
-    .sort((a, b) => b.attempts.length - a.attempts.length);
+  const builder = new TimelineBuilder();
+  for (const event of events) builder.add(event);
+  return builder.finish();
 }

@@ -53,6 +53,8 @@ export interface EvidenceFileSummary {
   readonly kind: EvidenceKind;
   /** Event records read and returned (for a .reg export: the keys read). */
   readonly records: number;
+  /** Records left out by --since/--until (read, or skipped unread by their time); only with a window. */
+  readonly outsideWindow?: number;
   readonly damaged: boolean;
   readonly damage: readonly Damage[];
 }

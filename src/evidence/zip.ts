@@ -1,11 +1,12 @@
 /**
  * Reads zip archives from people we do not know (collector bundles an admin copied around) with
  * caps: entry count, sizes, compression ratio (zip bombs), and no entry named outside the archive.
- * An archive that breaks a cap is refused whole; nothing is written under an entry's own name.
+ * An archive that breaks a cap is refused whole. Entries are read as streams (analyze never
+ * writes them to disk); extractZip, for the collector's tests, writes none under its own name.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Entry, ZipFile } from 'yauzl';
 
@@ -88,16 +89,29 @@ function byteCap(limit: number, name: string): Transform & { readonly bytes: () 
   return Object.assign(cap, { bytes: () => seen });
 }
 
+/** An archive whose entries passed the checks, open for reading entry by entry. */
+export interface OpenZip {
+  /** The entries `wanted` accepted that can be decoded, in archive order. */
+  readonly entries: readonly { readonly name: string; readonly entry: Entry }[];
+  /** Wanted entries that cannot be decoded (encrypted, unknown compression), with why. */
+  readonly unreadable: { readonly name: string; readonly reason: string }[];
+  /**
+   * An entry's bytes, inflated as they are read and cut off past the size its header declares
+   * (yauzl checks the size and CRC against the header as well: a bad one ends the stream with an error).
+   */
+  read(entry: Entry, name: string): Promise<Readable>;
+  close(): void;
+}
+
 /**
- * Checks every entry against the limits, then writes the entries `wanted` accepts into `targetDir`
- * (which the caller creates and removes). Throws ZipSafetyError for an archive it refuses.
+ * Checks every entry against the limits and opens the archive for reading the entries `wanted`
+ * accepts, nothing written to disk. Throws ZipSafetyError for an archive it refuses.
  */
-export async function extractZip(
+export async function openZip(
   path: string,
   wanted: (name: string) => boolean,
-  targetDir: string,
   limits: ZipLimits = BUNDLE_ZIP_LIMITS,
-): Promise<ZipExtraction> {
+): Promise<OpenZip> {
   // yauzl loads only when a zip is given.
   const { default: yauzl } = await import('yauzl');
   let zip: ZipFile;
@@ -155,21 +169,50 @@ export async function extractZip(
       if (error instanceof ZipSafetyError || (error as NodeJS.ErrnoException).code) throw error;
       throw new ZipSafetyError('not-zip', `damaged zip archive (${(error as Error).message})`);
     }
+    const unreadable: { name: string; reason: string }[] = [];
+    const entries = chosen.filter(({ entry, name }) => {
+      if (!entry.isEncrypted() && entry.canDecodeFileData()) return true;
+      unreadable.push({
+        name,
+        reason: entry.isEncrypted() ? 'encrypted' : `compression method ${entry.compressionMethod}`,
+      });
+      return false;
+    });
+    return {
+      entries,
+      unreadable,
+      async read(entry, name) {
+        const cap = byteCap(entry.uncompressedSize, name);
+        const stream = await zip.openReadStreamPromise(entry);
+        // Errors of either end the capped stream; the reader sees them as a failed read.
+        stream.on('error', (error) => cap.destroy(error));
+        return stream.pipe(cap);
+      },
+      close: () => zip.close(),
+    };
+  } catch (error) {
+    zip.close();
+    throw error;
+  }
+}
 
-    const extraction: ZipExtraction = { extracted: [], unreadable: [] };
-    for (const [index, { entry, name }] of chosen.entries()) {
-      if (entry.isEncrypted() || !entry.canDecodeFileData()) {
-        extraction.unreadable.push({
-          name,
-          reason: entry.isEncrypted() ? 'encrypted' : `compression method ${entry.compressionMethod}`,
-        });
-        continue;
-      }
+/**
+ * Checks every entry against the limits, then writes the entries `wanted` accepts into `targetDir`
+ * (which the caller creates and removes). Throws ZipSafetyError for an archive it refuses.
+ */
+export async function extractZip(
+  path: string,
+  wanted: (name: string) => boolean,
+  targetDir: string,
+  limits: ZipLimits = BUNDLE_ZIP_LIMITS,
+): Promise<ZipExtraction> {
+  const zip = await openZip(path, wanted, limits);
+  try {
+    const extraction: ZipExtraction = { extracted: [], unreadable: [...zip.unreadable] };
+    for (const [index, { entry, name }] of zip.entries.entries()) {
       const file = join(targetDir, `entry-${index}`);
-      const cap = byteCap(entry.uncompressedSize, name);
       try {
-        // yauzl checks the size and CRC against the header as well (validateEntrySizes).
-        await pipeline(await zip.openReadStreamPromise(entry), cap, createWriteStream(file));
+        await pipeline(await zip.read(entry, name), createWriteStream(file));
       } catch (error) {
         // A full disk is this machine's problem, not the archive's.
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw error;
@@ -177,7 +220,7 @@ export async function extractZip(
         extraction.unreadable.push({ name, reason: (error as Error).message });
         continue;
       }
-      extraction.extracted.push({ name, file, bytes: cap.bytes() });
+      extraction.extracted.push({ name, file, bytes: statSync(file).size });
     }
     return extraction;
   } finally {

@@ -115,7 +115,7 @@ export function renderAnalyzeText(report: AnalyzeReport, colors: Colors): string
   if (report.timeline.length > 0) {
     lines.push('', colors.bold('Connections by client address (furthest stage reached):'));
     for (const entry of report.timeline.slice(0, MAX_TIMELINE_ADDRESSES)) {
-      lines.push(`  ${entry.address}: ${entry.attempts.length} attempt(s)`);
+      lines.push(`  ${entry.address}: ${entry.attemptCount} attempt(s)`);
       for (const attempt of entry.attempts.slice(-MAX_ATTEMPTS)) {
         const failed = attempt.failedAt
           ? colors.red(` stopped at ${attempt.failedAt}: ${attempt.failure}`)

@@ -172,6 +172,49 @@ function eventElement(
   return event;
 }
 
+/** FILETIME halves (100 ns ticks since 1601) as milliseconds since 1970. */
+export function filetimeHalvesToMs(low: number, high: number): number {
+  return (high * 0x100000000 + low) / 10_000 - 11_644_473_600_000;
+}
+
+/**
+ * The records wanted by time, judged from each record header's written time before anything is
+ * decoded. A record is written after it is created, so one written before `sinceMs` was created
+ * before it too: skipped. Records written after `untilMs` (already widened by the caller's
+ * margin) are skipped as well. The exact TimeCreated test is the caller's, on what is decoded.
+ */
+export interface WrittenTimeWindow {
+  readonly sinceMs: number;
+  readonly untilMs: number;
+  /** Records left undecoded because of the window (counted here, across chunks). */
+  skipped: number;
+}
+
+/** Where a chunk's records lie in written time, from its first and last record headers. */
+export function chunkWrittenRange(
+  bytes: Uint8Array,
+): { first: number; last: number; records: number } | undefined {
+  if (
+    bytes.length < CHUNK_SIZE ||
+    Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString('latin1') !== CHUNK_SIGNATURE
+  )
+    return undefined;
+  const lastOffset = u32(bytes, 44);
+  const free = u32(bytes, 48);
+  if (lastOffset < CHUNK_HEADER_SIZE || lastOffset + RECORD_HEADER_SIZE > free || free > CHUNK_SIZE)
+    return undefined;
+  if (recordFits(bytes, CHUNK_HEADER_SIZE, free) === 0 || recordFits(bytes, lastOffset, free) === 0)
+    return undefined;
+  const firstNumber = recordIdAt(bytes, 8);
+  const lastNumber = recordIdAt(bytes, 16);
+  if (lastNumber < firstNumber) return undefined;
+  return {
+    first: filetimeHalvesToMs(u32(bytes, CHUNK_HEADER_SIZE + 16), u32(bytes, CHUNK_HEADER_SIZE + 20)),
+    last: filetimeHalvesToMs(u32(bytes, lastOffset + 16), u32(bytes, lastOffset + 20)),
+    records: lastNumber - firstNumber + 1,
+  };
+}
+
 /** How many records decodeChunkEvents reduced directly and how many through the XML tree. */
 export interface FastPathStats {
   direct: number;
@@ -191,6 +234,7 @@ export function decodeChunkEvents(
   inUse: boolean,
   onEvent: (event: EventRecord) => void,
   stats?: FastPathStats,
+  window?: WrittenTimeWindow,
 ): number {
   const limit = chunkLimit(bytes, fileOffset, damage, inUse);
   if (limit < 0) return 0;
@@ -203,6 +247,14 @@ export function decodeChunkEvents(
       offset = resynchronise(bytes, offset, limit, fileOffset, damage);
       if (offset < 0) break;
       continue;
+    }
+    if (window) {
+      const written = filetimeHalvesToMs(u32(bytes, offset + 16), u32(bytes, offset + 20));
+      if (written < window.sinceMs || written > window.untilMs) {
+        window.skipped++;
+        offset += size;
+        continue;
+      }
     }
     const recordId = recordIdAt(bytes, offset + 8);
     let event = decoder.decodeEvent(offset + RECORD_HEADER_SIZE, offset + size - 4, recordId);

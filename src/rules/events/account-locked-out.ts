@@ -1,18 +1,9 @@
-import { Provider } from '../../data/events/event-ids.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { STATUS_ACCOUNT_LOCKED_OUT } from '../../data/events/logon-status.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
-import { accountOf, failedRdpLogons, hasStatus } from './logon-events.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { accountOf, failedRdpLogon, hasStatus } from './logon-events.js';
 
-export const accountLockedOut: Rule<EventEvidence, EventNeed> = {
+export const accountLockedOut: EventRule = eventRule({
   meta: {
     id: 'account-locked-out',
     title: 'The account is locked out',
@@ -40,25 +31,30 @@ export const accountLockedOut: Rule<EventEvidence, EventNeed> = {
       },
     ],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const events = [
-      ...matching(evidence, Provider.SECURITY, [4740]),
-      ...failedRdpLogons(evidence)
-        .filter((logon) => hasStatus(logon, STATUS_ACCOUNT_LOCKED_OUT))
-        .map((logon) => logon.event),
-    ];
-    const accounts = [...new Set(events.map(accountOf))];
-    return outcome(
-      events.length === 0
-        ? []
-        : [
-            {
-              evidence: recordEvidence(events, 'locked out', (e) => `${e.eventId} ${accountOf(e)}`),
-              data: { accounts, count: events.length, recordIds: recordIds(events) },
-            },
-          ],
-    );
+  eventIds: [4740, 4625],
+  start() {
+    const tally = new RecordTally();
+    return {
+      add(event) {
+        if (event.eventId === 4740) {
+          if (isProvider(event.provider, Provider.SECURITY)) tally.add(event, accountOf(event));
+          return;
+        }
+        const logon = failedRdpLogon(event);
+        if (logon && hasStatus(logon, STATUS_ACCOUNT_LOCKED_OUT)) tally.add(event, accountOf(event));
+      },
+      finish() {
+        return outcome(
+          tally.count === 0
+            ? []
+            : [
+                {
+                  evidence: recordEvidence(tally, 'locked out', (e) => `${e.eventId} ${accountOf(e)}`),
+                  data: { ...tally.accountData(), ...tally.data() },
+                },
+              ],
+        );
+      },
+    };
   },
-};
+});

@@ -1,20 +1,27 @@
-import { Provider } from '../../data/events/event-ids.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
 import type { EventRecord } from '../../evidence/types.js';
-import type { Rule } from '../types.js';
-import {
-  addressOnly,
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordSource,
-} from './evidence.js';
-import { failedRdpLogons } from './logon-events.js';
+import { type EventRule, eventRule, addressOnly, outcome, recordSource } from './evidence.js';
+import { failedRdpLogon } from './logon-events.js';
 
 /** A burst: at least this many failed logons from one address within the window. */
 export const BURST_FAILURES = 10;
 export const BURST_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * One address's failures: the count, the earliest record and the latest time, and every time as a
+ * number (8 bytes a failure: the burst needs them all, sorted).
+ */
+interface Failures {
+  count: number;
+  first: EventRecord;
+  last: string;
+  readonly times: number[];
+}
+
+function timesOf(event: EventRecord): number[] {
+  const time = Date.parse(event.time);
+  return Number.isNaN(time) ? [] : [time];
+}
 
 function largestBurst(times: number[]): number {
   times.sort((a, b) => a - b);
@@ -26,7 +33,7 @@ function largestBurst(times: number[]): number {
   return best;
 }
 
-export const bruteForceAttempts: Rule<EventEvidence, EventNeed> = {
+export const bruteForceAttempts: EventRule = eventRule({
   meta: {
     id: 'brute-force-attempts',
     title: 'Password guessing against RDP',
@@ -65,53 +72,57 @@ export const bruteForceAttempts: Rule<EventEvidence, EventNeed> = {
       },
     ],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const failures: { address: string; event: EventRecord }[] = [
-      ...matching(evidence, Provider.RDPCORETS, [140]).map((event) => ({
-        address: addressOnly(event.data.IPString),
-        event,
-      })),
-      ...failedRdpLogons(evidence).map((logon) => ({
-        address: addressOnly(logon.event.data.IpAddress),
-        event: logon.event,
-      })),
-    ]
-      .filter((failure) => failure.address !== '' && failure.address !== '-')
-      .sort((a, b) => a.event.time.localeCompare(b.event.time));
-    const byAddress = new Map<string, EventRecord[]>();
-    for (const { address, event } of failures) {
-      const events = byAddress.get(address);
-      if (events) events.push(event);
-      else byAddress.set(address, [event]);
-    }
-    const attackers = [...byAddress]
-      .map(([address, events]) => {
-        const times = events.map((event) => Date.parse(event.time)).filter((time) => !Number.isNaN(time));
-        return { address, events, burst: largestBurst(times) };
-      })
-      .filter((attacker) => attacker.burst >= BURST_FAILURES)
-      .sort((a, b) => b.events.length - a.events.length);
-    if (attackers.length === 0) return { status: 'pass' };
-    return outcome([
-      {
-        title: `Password guessing against RDP from ${attackers.length} address(es)`,
-        evidence: attackers.slice(0, 10).map((attacker) => ({
-          label: attacker.address,
-          value: `${attacker.events.length} failed logons (${attacker.burst} within ${BURST_WINDOW_MS / 60000} min)`,
-          source: `${recordSource(attacker.events[0]!)} .. ${attacker.events.at(-1)!.time}`,
-        })),
-        data: {
-          addresses: attackers.map((attacker) => ({
-            address: attacker.address,
-            failures: attacker.events.length,
-            largestBurst: attacker.burst,
-            first: attacker.events[0]!.time,
-            last: attacker.events.at(-1)!.time,
-          })),
-        },
+  eventIds: [140, 4625],
+  start() {
+    const byAddress = new Map<string, Failures>();
+    return {
+      add(event) {
+        let address: string;
+        if (event.eventId === 140) {
+          if (!isProvider(event.provider, Provider.RDPCORETS)) return;
+          address = addressOnly(event.data.IPString);
+        } else {
+          if (!failedRdpLogon(event)) return;
+          address = addressOnly(event.data.IpAddress);
+        }
+        if (address === '' || address === '-') return;
+        const failures = byAddress.get(address);
+        if (!failures) {
+          byAddress.set(address, { count: 1, first: event, last: event.time, times: timesOf(event) });
+          return;
+        }
+        failures.count++;
+        if (event.time.localeCompare(failures.first.time) < 0) failures.first = event;
+        if (event.time.localeCompare(failures.last) > 0) failures.last = event.time;
+        const time = Date.parse(event.time);
+        if (!Number.isNaN(time)) failures.times.push(time);
       },
-    ]);
+      finish() {
+        const attackers = [...byAddress]
+          .map(([address, failures]) => ({ address, failures, burst: largestBurst(failures.times) }))
+          .filter((attacker) => attacker.burst >= BURST_FAILURES)
+          .sort((a, b) => b.failures.count - a.failures.count);
+        if (attackers.length === 0) return { status: 'pass' };
+        return outcome([
+          {
+            title: `Password guessing against RDP from ${attackers.length} address(es)`,
+            evidence: attackers.slice(0, 10).map(({ address, failures, burst }) => ({
+              label: address,
+              value: `${failures.count} failed logons (${burst} within ${BURST_WINDOW_MS / 60000} min)`,
+              source: `${recordSource(failures.first)} .. ${failures.last}`,
+            })),
+            data: {
+              addresses: attackers.map(({ address, failures, burst }) => ({
+                address,
+                failures: failures.count,
+                largestBurst: burst,
+                first: failures.first.time,
+                last: failures.last,
+              })),
+            },
+          },
+        ]);
+      },
+    };
   },
-};
+});

@@ -6,16 +6,10 @@
  * server name or the decimal discReason (src/data/disconnect-reasons.ts).
  */
 import { DISCONNECT_REASONS } from '../../data/disconnect-reasons.js';
+import { isProvider } from '../../data/events/event-ids.js';
 import type { EventRecord } from '../../evidence/types.js';
-import type { Evidence, Rule, RuleReport } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordSource,
-} from './evidence.js';
+import type { Evidence, RuleReport } from '../types.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordSource } from './evidence.js';
 
 export const CLIENT_ACTIVEX_PROVIDER = 'Microsoft-Windows-TerminalServices-ClientActiveXCore';
 const CONNECTING = 1024;
@@ -25,10 +19,6 @@ const DISCONNECTED = 1026;
 const NORMAL_REASONS = new Set([0x0, 0x1, 0x2, 0x3]);
 
 const hex = (value: number) => `0x${value.toString(16).toUpperCase()}`;
-
-function order(a: EventRecord, b: EventRecord): number {
-  return a.time === b.time ? a.recordId - b.recordId : a.time < b.time ? -1 : 1;
-}
 
 /** The reason of a 1026 record, whichever of Value (named) or Data2 (unnamed template) carries it. */
 function reasonOf(event: EventRecord): number | undefined {
@@ -44,10 +34,10 @@ function hostOf(event: EventRecord): string {
 interface Group {
   readonly host: string;
   readonly reason: number;
-  readonly events: EventRecord[];
+  readonly tally: RecordTally;
 }
 
-export const clientDisconnects: Rule<EventEvidence, EventNeed> = {
+export const clientDisconnects: EventRule = eventRule({
   meta: {
     id: 'client-disconnects',
     title: 'The client was disconnected with error codes',
@@ -76,48 +66,46 @@ export const clientDisconnects: Rule<EventEvidence, EventNeed> = {
       },
     ],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const records = matching(evidence, CLIENT_ACTIVEX_PROVIDER, [CONNECTING, DISCONNECTED]).sort(order);
+  eventIds: [CONNECTING, DISCONNECTED],
+  start() {
     const groups = new Map<string, Group>();
+    // Records come in time order: a 1026 belongs to the server the 1024 before it named.
     let host = 'unknown host';
-    for (const event of records) {
-      if (event.eventId === CONNECTING) {
-        host = hostOf(event);
-        continue;
-      }
-      const reason = reasonOf(event);
-      if (reason === undefined || NORMAL_REASONS.has(reason)) continue;
-      const key = `${host.toLowerCase()} ${reason}`;
-      const group = groups.get(key) ?? { host, reason, events: [] };
-      group.events.push(event);
-      groups.set(key, group);
-    }
-    const reports: RuleReport[] = [...groups.values()].map((group) => {
-      const entry = DISCONNECT_REASONS.find((row) => row.value === group.reason);
-      const last = group.events[group.events.length - 1]!;
-      const first = group.events[0]!;
-      const lines: Evidence[] = [
-        {
-          label: `${group.host}: reason ${group.reason} (${hex(group.reason)})`,
-          value: `${entry ? `${entry.name}: ${entry.meaning.replace(/\.$/, '')}` : 'not in the disconnect-reason table'}; ${group.events.length} time(s), ${first.time || 'no time'} to ${last.time || 'no time'}`,
-          source: recordSource(last),
-        },
-      ];
-      return {
-        title: `Disconnected from ${group.host} with ${hex(group.reason)}${entry ? ` (${entry.name})` : ''}, ${group.events.length} time(s)`,
-        evidence: lines,
-        data: {
-          host: group.host,
-          reason: group.reason,
-          code: hex(group.reason),
-          name: entry?.name ?? null,
-          count: group.events.length,
-          recordIds: group.events.map((event) => event.recordId),
-        },
-      };
-    });
-    return outcome(reports);
+    return {
+      add(event) {
+        if (!isProvider(event.provider, CLIENT_ACTIVEX_PROVIDER)) return;
+        if (event.eventId === CONNECTING) {
+          host = hostOf(event);
+          return;
+        }
+        const reason = reasonOf(event);
+        if (reason === undefined || NORMAL_REASONS.has(reason)) return;
+        const key = `${host.toLowerCase()} ${reason}`;
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { host, reason, tally: new RecordTally() }));
+        group.tally.add(event);
+      },
+      finish() {
+        const reports: RuleReport[] = [...groups.values()].map(({ host, reason, tally }) => {
+          const entry = DISCONNECT_REASONS.find((row) => row.value === reason);
+          const last = tally.last!;
+          const first = tally.first!;
+          const lines: Evidence[] = [
+            {
+              label: `${host}: reason ${reason} (${hex(reason)})`,
+              value: `${entry ? `${entry.name}: ${entry.meaning.replace(/\.$/, '')}` : 'not in the disconnect-reason table'}; ${tally.count} time(s), ${first.time || 'no time'} to ${last.time || 'no time'}`,
+              source: recordSource(last),
+            },
+          ];
+          const { count, ...ids } = tally.data();
+          return {
+            title: `Disconnected from ${host} with ${hex(reason)}${entry ? ` (${entry.name})` : ''}, ${count} time(s)`,
+            evidence: lines,
+            data: { host, reason, code: hex(reason), name: entry?.name ?? null, count, ...ids },
+          };
+        });
+        return outcome(reports);
+      },
+    };
   },
-};
+});

@@ -1,16 +1,7 @@
-import { Provider } from '../../data/events/event-ids.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
 
-export const credsspEncryptionOracle: Rule<EventEvidence, EventNeed> = {
+export const credsspEncryptionOracle: EventRule = eventRule({
   meta: {
     id: 'credssp-encryption-oracle',
     title: 'CredSSP refused by Encryption Oracle Remediation (CVE-2018-0886)',
@@ -60,23 +51,29 @@ export const credsspEncryptionOracle: Rule<EventEvidence, EventNeed> = {
       },
     ],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const events = matching(evidence, Provider.LSASRV, [6041]);
-    return outcome(
-      events.length === 0
-        ? []
-        : [
-            {
-              evidence: recordEvidence(
-                events,
-                '6041',
-                (e) => Object.values(e.data).join(', ') || 'CredSSP version refused',
-              ),
-              data: { count: events.length, recordIds: recordIds(events) },
-            },
-          ],
-    );
+  eventIds: [6041],
+  start() {
+    const tally = new RecordTally();
+    return {
+      add(event) {
+        if (isProvider(event.provider, Provider.LSASRV)) tally.add(event);
+      },
+      finish() {
+        return outcome(
+          tally.count === 0
+            ? []
+            : [
+                {
+                  evidence: recordEvidence(
+                    tally,
+                    '6041',
+                    (e) => Object.values(e.data).join(', ') || 'CredSSP version refused',
+                  ),
+                  data: tally.data(),
+                },
+              ],
+        );
+      },
+    };
   },
-};
+});

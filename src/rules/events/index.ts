@@ -1,10 +1,9 @@
 import type { EventFindingId } from '../finding-ids.js';
-import type { Rule } from '../types.js';
 import { accountLockedOut } from './account-locked-out.js';
 import { bruteForceAttempts } from './brute-force-attempts.js';
 import { clientDisconnects } from './client-disconnects.js';
 import { credsspEncryptionOracle } from './credssp-encryption-oracle.js';
-import type { EventEvidence, EventNeed } from './evidence.js';
+import type { EventRule } from './evidence.js';
 import { logonFailed } from './logon-failed.js';
 import { logonRightMissing } from './logon-right-missing.js';
 import { notInRemoteDesktopUsers } from './not-in-remote-desktop-users.js';
@@ -12,10 +11,10 @@ import { tlsCertKeyUnreadable } from './tls-cert-key-unreadable.js';
 import { tlsCertMissing } from './tls-cert-missing.js';
 import { tlsNoCommonCipher } from './tls-no-common-cipher.js';
 
-export type { EventEvidence } from './evidence.js';
+export type { EventEvidence, EventRule } from './evidence.js';
 
 /** Every event rule, one per id in EVENT_FINDING_IDS. */
-export const EVENT_RULES: readonly (Rule<EventEvidence, EventNeed> & { meta: { id: EventFindingId } })[] = [
+export const EVENT_RULES: readonly (EventRule & { meta: { id: EventFindingId } })[] = [
   tlsNoCommonCipher,
   tlsCertKeyUnreadable,
   tlsCertMissing,
@@ -26,4 +25,4 @@ export const EVENT_RULES: readonly (Rule<EventEvidence, EventNeed> & { meta: { i
   bruteForceAttempts,
   credsspEncryptionOracle,
   clientDisconnects,
-] as (Rule<EventEvidence, EventNeed> & { meta: { id: EventFindingId } })[];
+] as (EventRule & { meta: { id: EventFindingId } })[];

@@ -1,7 +1,6 @@
-import { Provider } from '../../data/events/event-ids.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { parseStatus } from '../../data/events/logon-status.js';
 import type { EventRecord } from '../../evidence/types.js';
-import { type EventEvidence, matching } from './evidence.js';
 
 /** RDP logons are LogonType 10 (RemoteInteractive), or 3 (Network) when NLA/CredSSP rejects first. */
 export const RDP_LOGON_TYPES: readonly string[] = ['10', '3'];
@@ -14,15 +13,13 @@ export interface FailedLogon {
   readonly cause: number | undefined;
 }
 
-/** Security 4625 records of RDP logon types, with their NTSTATUS codes parsed. */
-export function failedRdpLogons(evidence: EventEvidence): FailedLogon[] {
-  return matching(evidence, Provider.SECURITY, [4625])
-    .filter((event) => RDP_LOGON_TYPES.includes(event.data.LogonType ?? ''))
-    .map((event) => {
-      const status = parseStatus(event.data.Status);
-      const subStatus = parseStatus(event.data.SubStatus);
-      return { event, status, subStatus, cause: subStatus ? subStatus : status };
-    });
+/** A Security 4625 record of an RDP logon type, with its NTSTATUS codes parsed; else undefined. */
+export function failedRdpLogon(event: EventRecord): FailedLogon | undefined {
+  if (event.eventId !== 4625 || !isProvider(event.provider, Provider.SECURITY)) return undefined;
+  if (!RDP_LOGON_TYPES.includes(event.data.LogonType ?? '')) return undefined;
+  const status = parseStatus(event.data.Status);
+  const subStatus = parseStatus(event.data.SubStatus);
+  return { event, status, subStatus, cause: subStatus ? subStatus : status };
 }
 
 export function hasStatus(logon: FailedLogon, code: number): boolean {

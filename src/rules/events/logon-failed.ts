@@ -4,18 +4,10 @@ import {
   STATUS_ACCOUNT_LOCKED_OUT,
   STATUS_LOGON_TYPE_NOT_GRANTED,
 } from '../../data/events/logon-status.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
-import { accountOf, failedRdpLogons, hasStatus } from './logon-events.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { accountOf, failedRdpLogon, hasStatus } from './logon-events.js';
 
-export const logonFailed: Rule<EventEvidence, EventNeed> = {
+export const logonFailed: EventRule = eventRule({
   meta: {
     id: 'logon-failed',
     title: 'RDP logons failed',
@@ -42,39 +34,45 @@ export const logonFailed: Rule<EventEvidence, EventNeed> = {
       },
     ],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    // Causes with their own finding are left to it.
-    const logons = failedRdpLogons(evidence).filter(
-      (logon) =>
-        !hasStatus(logon, STATUS_LOGON_TYPE_NOT_GRANTED) && !hasStatus(logon, STATUS_ACCOUNT_LOCKED_OUT),
-    );
-    const byCause = new Map<number, typeof logons>();
-    for (const logon of logons) {
-      const cause = logon.cause ?? 0;
-      byCause.set(cause, [...(byCause.get(cause) ?? []), logon]);
-    }
-    return outcome(
-      [...byCause].map(([cause, group]) => {
-        const status = logonStatus(cause);
-        const events = group.map((logon) => logon.event);
-        return {
-          title: `RDP logons failed: ${formatStatus(cause)} ${status ? `${status.name} (${status.meaning})` : 'unknown status'}`,
-          evidence: recordEvidence(
-            events,
-            '4625',
-            (e) => `${accountOf(e)} LogonType ${e.data.LogonType} from ${e.data.IpAddress ?? '-'}`,
-          ),
-          data: {
-            status: formatStatus(cause),
-            statusName: status?.name ?? null,
-            accounts: [...new Set(events.map(accountOf))],
-            count: events.length,
-            recordIds: recordIds(events),
-          },
-        };
-      }),
-    );
+  eventIds: [4625],
+  start() {
+    const byCause = new Map<number, RecordTally>();
+    return {
+      add(event) {
+        const logon = failedRdpLogon(event);
+        // Causes with their own finding are left to it.
+        if (
+          !logon ||
+          hasStatus(logon, STATUS_LOGON_TYPE_NOT_GRANTED) ||
+          hasStatus(logon, STATUS_ACCOUNT_LOCKED_OUT)
+        )
+          return;
+        const cause = logon.cause ?? 0;
+        let tally = byCause.get(cause);
+        if (!tally) byCause.set(cause, (tally = new RecordTally()));
+        tally.add(event, accountOf(event));
+      },
+      finish() {
+        return outcome(
+          [...byCause].map(([cause, tally]) => {
+            const status = logonStatus(cause);
+            return {
+              title: `RDP logons failed: ${formatStatus(cause)} ${status ? `${status.name} (${status.meaning})` : 'unknown status'}`,
+              evidence: recordEvidence(
+                tally,
+                '4625',
+                (e) => `${accountOf(e)} LogonType ${e.data.LogonType} from ${e.data.IpAddress ?? '-'}`,
+              ),
+              data: {
+                status: formatStatus(cause),
+                statusName: status?.name ?? null,
+                ...tally.accountData(),
+                ...tally.data(),
+              },
+            };
+          }),
+        );
+      },
+    };
   },
-};
+});

@@ -1,17 +1,9 @@
 import { STATUS_LOGON_TYPE_NOT_GRANTED } from '../../data/events/logon-status.js';
 import { GRANT_RDS_LOGON_RIGHT } from '../common/fixes.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
-import { accountOf, failedRdpLogons, hasStatus } from './logon-events.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { accountOf, failedRdpLogon, hasStatus } from './logon-events.js';
 
-export const logonRightMissing: Rule<EventEvidence, EventNeed> = {
+export const logonRightMissing: EventRule = eventRule({
   meta: {
     id: 'logon-right-missing',
     title: 'Logon refused: the account lacks "Allow log on through Remote Desktop Services"',
@@ -34,27 +26,30 @@ export const logonRightMissing: Rule<EventEvidence, EventNeed> = {
     ],
     fixes: [GRANT_RDS_LOGON_RIGHT],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const refused = failedRdpLogons(evidence).filter((logon) =>
-      hasStatus(logon, STATUS_LOGON_TYPE_NOT_GRANTED),
-    );
-    const events = refused.map((logon) => logon.event);
-    const accounts = [...new Set(events.map(accountOf))];
-    return outcome(
-      events.length === 0
-        ? []
-        : [
-            {
-              evidence: recordEvidence(
-                events,
-                '4625 0xC000015B',
-                (e) => `${accountOf(e)} LogonType ${e.data.LogonType} from ${e.data.IpAddress ?? '-'}`,
-              ),
-              data: { accounts, count: events.length, recordIds: recordIds(events) },
-            },
-          ],
-    );
+  eventIds: [4625],
+  start() {
+    const tally = new RecordTally();
+    return {
+      add(event) {
+        const logon = failedRdpLogon(event);
+        if (logon && hasStatus(logon, STATUS_LOGON_TYPE_NOT_GRANTED)) tally.add(event, accountOf(event));
+      },
+      finish() {
+        return outcome(
+          tally.count === 0
+            ? []
+            : [
+                {
+                  evidence: recordEvidence(
+                    tally,
+                    '4625 0xC000015B',
+                    (e) => `${accountOf(e)} LogonType ${e.data.LogonType} from ${e.data.IpAddress ?? '-'}`,
+                  ),
+                  data: { ...tally.accountData(), ...tally.data() },
+                },
+              ],
+        );
+      },
+    };
   },
-};
+});

@@ -1,18 +1,9 @@
-import { Provider } from '../../data/events/event-ids.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { addToRemoteDesktopUsersFix } from '../common/fixes.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
 import { accountOf } from './logon-events.js';
 
-export const notInRemoteDesktopUsers: Rule<EventEvidence, EventNeed> = {
+export const notInRemoteDesktopUsers: EventRule = eventRule({
   meta: {
     id: 'not-in-remote-desktop-users',
     title: 'Connection denied: the account is not in Remote Desktop Users',
@@ -33,25 +24,31 @@ export const notInRemoteDesktopUsers: Rule<EventEvidence, EventNeed> = {
     ],
     fixes: [],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const events = matching(evidence, Provider.SECURITY, [4825]);
-    const accounts = [...new Set(events.map(accountOf))];
-    return outcome(
-      events.length === 0
-        ? []
-        : [
-            {
-              evidence: recordEvidence(
-                events,
-                '4825 denied',
-                (e) => `${accountOf(e)} from ${e.data.ClientAddress ?? '-'}`,
-              ),
-              fixes: accounts.map(addToRemoteDesktopUsersFix),
-              data: { accounts, count: events.length, recordIds: recordIds(events) },
-            },
-          ],
-    );
+  eventIds: [4825],
+  start() {
+    const tally = new RecordTally();
+    return {
+      add(event) {
+        if (isProvider(event.provider, Provider.SECURITY)) tally.add(event, accountOf(event));
+      },
+      finish() {
+        const { accounts } = tally.accountData();
+        return outcome(
+          tally.count === 0
+            ? []
+            : [
+                {
+                  evidence: recordEvidence(
+                    tally,
+                    '4825 denied',
+                    (e) => `${accountOf(e)} from ${e.data.ClientAddress ?? '-'}`,
+                  ),
+                  fixes: accounts.map(addToRemoteDesktopUsersFix),
+                  data: { ...tally.accountData(), ...tally.data() },
+                },
+              ],
+        );
+      },
+    };
   },
-};
+});

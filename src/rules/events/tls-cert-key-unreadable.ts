@@ -1,17 +1,8 @@
-import { Provider } from '../../data/events/event-ids.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
 import type { EventRecord } from '../../evidence/types.js';
 import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
 import { REGENERATE_SELF_SIGNED, REPAIR_MACHINE_KEYS } from '../common/fixes.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
 
 function describe(event: EventRecord): string {
   const detail = Object.values(event.data)
@@ -29,7 +20,7 @@ function describe(event: EventRecord): string {
   return `${event.eventId} ${what[event.eventId] ?? ''}${detail ? ` (${detail})` : ''}`;
 }
 
-export const tlsCertKeyUnreadable: Rule<EventEvidence, EventNeed> = {
+export const tlsCertKeyUnreadable: EventRule = eventRule({
   meta: {
     id: 'tls-cert-key-unreadable',
     title: "The RDP listener certificate's private key cannot be read or created",
@@ -49,23 +40,27 @@ export const tlsCertKeyUnreadable: Rule<EventEvidence, EventNeed> = {
     // The same repair `diagnose` offers for tls-handshake-aborted: one cause, one fix.
     fixes: [REPAIR_MACHINE_KEYS, REGENERATE_SELF_SIGNED],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const events = [
-      ...matching(evidence, Provider.SCHANNEL, [36870, 36871]),
-      ...matching(evidence, Provider.RCM, [1055, 1057, 1058, 1059, 1065]),
-    ];
-    if (events.length === 0) return { status: 'pass' };
-    return outcome([
-      {
-        evidence: recordEvidence(events, 'event', describe),
-        data: {
-          count: events.length,
-          eventIds: [...new Set(events.map((e) => e.eventId))],
-          recordIds: recordIds(events),
-        },
+  eventIds: [36870, 36871, 1055, 1057, 1058, 1059, 1065],
+  start() {
+    const tally = new RecordTally();
+    const eventIds = new Set<number>();
+    return {
+      add(event) {
+        const schannel = event.eventId === 36870 || event.eventId === 36871;
+        if (!isProvider(event.provider, schannel ? Provider.SCHANNEL : Provider.RCM)) return;
+        tally.add(event);
+        eventIds.add(event.eventId);
       },
-    ]);
+      finish() {
+        if (tally.count === 0) return { status: 'pass' };
+        const { count, ...ids } = tally.data();
+        return outcome([
+          {
+            evidence: recordEvidence(tally, 'event', describe),
+            data: { count, eventIds: [...eventIds], ...ids },
+          },
+        ]);
+      },
+    };
   },
-};
+});

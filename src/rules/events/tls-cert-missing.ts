@@ -1,17 +1,8 @@
-import { Provider } from '../../data/events/event-ids.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { REGENERATE_SELF_SIGNED, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
 
-export const tlsCertMissing: Rule<EventEvidence, EventNeed> = {
+export const tlsCertMissing: EventRule = eventRule({
   meta: {
     id: 'tls-cert-missing',
     title: 'No usable certificate for the RDP listener',
@@ -30,23 +21,27 @@ export const tlsCertMissing: Rule<EventEvidence, EventNeed> = {
     // The same fixes `diagnose` offers for tls-cert-missing: one cause, one fix.
     fixes: [SET_LISTENER_CERTIFICATE, REGENERATE_SELF_SIGNED],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const events = [
-      ...matching(evidence, Provider.RCM, [1051]),
-      ...matching(evidence, Provider.SCHANNEL, [36886]),
-    ];
-    if (events.length === 0) return { status: 'pass' };
-    return outcome([
-      {
-        evidence: recordEvidence(events, 'event', (event) =>
-          event.eventId === 1051
-            ? '1051 configured listener certificate not found'
-            : '36886 no suitable default server credential',
-        ),
-        data: { count: events.length, recordIds: recordIds(events) },
+  eventIds: [1051, 36886],
+  start() {
+    const tally = new RecordTally();
+    return {
+      add(event) {
+        if (isProvider(event.provider, event.eventId === 1051 ? Provider.RCM : Provider.SCHANNEL))
+          tally.add(event);
       },
-    ]);
+      finish() {
+        if (tally.count === 0) return { status: 'pass' };
+        return outcome([
+          {
+            evidence: recordEvidence(tally, 'event', (event) =>
+              event.eventId === 1051
+                ? '1051 configured listener certificate not found'
+                : '36886 no suitable default server credential',
+            ),
+            data: tally.data(),
+          },
+        ]);
+      },
+    };
   },
-};
+});

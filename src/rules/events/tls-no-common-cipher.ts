@@ -1,18 +1,9 @@
-import { Provider } from '../../data/events/event-ids.js';
+import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { NO_COMMON_CIPHER_ALERTS, tlsAlertName } from '../../data/events/tls-alerts.js';
 import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
-import type { Rule } from '../types.js';
-import {
-  type EventEvidence,
-  type EventNeed,
-  matching,
-  missingLogs,
-  outcome,
-  recordEvidence,
-  recordIds,
-} from './evidence.js';
+import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
 
-export const tlsNoCommonCipher: Rule<EventEvidence, EventNeed> = {
+export const tlsNoCommonCipher: EventRule = eventRule({
   meta: {
     id: 'tls-no-common-cipher',
     title: 'TLS handshakes failed: client and server share no cipher suite or protocol version',
@@ -70,24 +61,28 @@ export const tlsNoCommonCipher: Rule<EventEvidence, EventNeed> = {
       },
     ],
   },
-  evaluate(evidence) {
-    const notEvaluated = missingLogs(evidence, this.meta.requires);
-    if (notEvaluated) return notEvaluated;
-    const noCipher = matching(evidence, Provider.SCHANNEL, [36874]);
-    const alerts = matching(evidence, Provider.SCHANNEL, [36888]).filter((event) =>
-      NO_COMMON_CIPHER_ALERTS.includes(Number(event.data.AlertDesc)),
-    );
-    const events = [...noCipher, ...alerts];
-    if (events.length === 0) return { status: 'pass' };
-    return outcome([
-      {
-        evidence: recordEvidence(events, 'Schannel', (event) =>
-          event.eventId === 36874
-            ? `36874 no common cipher suite${event.data.Protocol ? ` (${event.data.Protocol})` : ''}`
-            : `36888 alert ${event.data.AlertDesc} ${tlsAlertName(Number(event.data.AlertDesc))}`,
-        ),
-        data: { count: events.length, recordIds: recordIds(events) },
+  eventIds: [36874, 36888],
+  start() {
+    const tally = new RecordTally();
+    return {
+      add(event) {
+        if (!isProvider(event.provider, Provider.SCHANNEL)) return;
+        if (event.eventId === 36874 || NO_COMMON_CIPHER_ALERTS.includes(Number(event.data.AlertDesc)))
+          tally.add(event);
       },
-    ]);
+      finish() {
+        if (tally.count === 0) return { status: 'pass' };
+        return outcome([
+          {
+            evidence: recordEvidence(tally, 'Schannel', (event) =>
+              event.eventId === 36874
+                ? `36874 no common cipher suite${event.data.Protocol ? ` (${event.data.Protocol})` : ''}`
+                : `36888 alert ${event.data.AlertDesc} ${tlsAlertName(Number(event.data.AlertDesc))}`,
+            ),
+            data: tally.data(),
+          },
+        ]);
+      },
+    };
   },
-};
+});
