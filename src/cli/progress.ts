@@ -12,31 +12,47 @@ export interface ScanProgress {
 const REDRAW_MS = 100;
 
 /**
- * The progress bar on stderr, or undefined when stderr is not a terminal: a log file or a pipe
- * gets none of it. cli-progress writes through a stand-in for the stream, so the line goes where
- * every other message goes (io.stderr).
+ * A bar on stderr, or undefined when stderr is not a terminal: a log file or a pipe gets none of
+ * it. cli-progress writes through a stand-in for the stream, so the line goes where every other
+ * message goes (io.stderr).
  */
+function barOnStderr(
+  io: CliIo,
+  columns: number | undefined,
+  format: string,
+  etaBuffer: number,
+): cliProgress.SingleBar | undefined {
+  if (!io.stderrIsTty) return undefined;
+  const stream = { isTTY: true, columns, write: (text: string) => (io.stderr(text), true) };
+  return new cliProgress.SingleBar(
+    {
+      stream: stream as unknown as NodeJS.WritableStream,
+      format,
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      fps: 1000 / REDRAW_MS,
+      etaBuffer,
+      // The total is known up front; no line is drawn for an empty run.
+      noTTYOutput: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+/** The scan's progress bar on stderr, or undefined when stderr is not a terminal. */
 export function startScanProgress(
   io: CliIo,
   total: number,
   columns: number | undefined = process.stderr.columns,
 ): ScanProgress | undefined {
-  if (!io.stderrIsTty) return undefined;
-  const stream = { isTTY: true, columns, write: (text: string) => (io.stderr(text), true) };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: stream as unknown as NodeJS.WritableStream,
-      format: ' {bar} {value}/{total} hosts | {failures} failing | {rate} hosts/min | ETA {eta_formatted}',
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: true,
-      fps: 1000 / REDRAW_MS,
-      etaBuffer: 50,
-      // The total is known up front; no line is drawn for an empty scan.
-      noTTYOutput: false,
-    },
-    cliProgress.Presets.shades_classic,
+  const bar = barOnStderr(
+    io,
+    columns,
+    ' {bar} {value}/{total} hosts | {failures} failing | {rate} hosts/min | ETA {eta_formatted}',
+    50,
   );
+  if (!bar) return undefined;
   const started = performance.now();
   const rate = (done: number) => {
     const minutes = (performance.now() - started) / 60_000;
@@ -67,21 +83,13 @@ export function startByteProgress(
   total: number,
   columns: number | undefined = process.stderr.columns,
 ): ByteProgress | undefined {
-  if (!io.stderrIsTty) return undefined;
-  const stream = { isTTY: true, columns, write: (text: string) => (io.stderr(text), true) };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: stream as unknown as NodeJS.WritableStream,
-      format: ' {bar} {percentage}% | {readMiB}/{totalMiB} MiB | {rate} MiB/s | ETA {eta_formatted}',
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: true,
-      fps: 1000 / REDRAW_MS,
-      etaBuffer: 200,
-      noTTYOutput: false,
-    },
-    cliProgress.Presets.shades_classic,
+  const bar = barOnStderr(
+    io,
+    columns,
+    ' {bar} {percentage}% | {readMiB}/{totalMiB} MiB | {rate} MiB/s | ETA {eta_formatted}',
+    200,
   );
+  if (!bar) return undefined;
   const started = performance.now();
   const totalMiB = (total / MIB).toFixed(0);
   bar.start(total, 0, { readMiB: '0', totalMiB, rate: '0' });

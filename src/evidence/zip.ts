@@ -23,12 +23,14 @@ export interface ZipLimits {
 
 /**
  * A bundle holds one JSON document and a handful of .evtx logs. Real logs compress up to ~85:1 (the
- * corpus's most repetitive one); deflate's own limit is ~1032:1, where bombs sit.
+ * corpus's most repetitive one); deflate's own limit is ~1032:1, where bombs sit. Entries are read as
+ * streams, never held or unpacked, so the size caps bound only how long a bundle can take: a domain
+ * controller's Security log of several GiB still fits.
  */
 export const BUNDLE_ZIP_LIMITS: ZipLimits = {
   maxEntries: 64,
-  maxEntryBytes: 1024 * 1024 * 1024,
-  maxTotalBytes: 2 * 1024 * 1024 * 1024,
+  maxEntryBytes: 16 * 1024 * 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024 * 1024,
   maxRatio: 200,
   ratioFloorBytes: 1024 * 1024,
 };

@@ -1,6 +1,6 @@
 import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { STATUS_ACCOUNT_LOCKED_OUT } from '../../data/events/logon-status.js';
-import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { type EventRule, eventRule, RecordTally, recordEvidence, tallyOutcome } from './evidence.js';
 import { accountOf, failedRdpLogon, hasStatus } from './logon-events.js';
 
 export const accountLockedOut: EventRule = eventRule({
@@ -44,16 +44,10 @@ export const accountLockedOut: EventRule = eventRule({
         if (logon && hasStatus(logon, STATUS_ACCOUNT_LOCKED_OUT)) tally.add(event, accountOf(event));
       },
       finish() {
-        return outcome(
-          tally.count === 0
-            ? []
-            : [
-                {
-                  evidence: recordEvidence(tally, 'locked out', (e) => `${e.eventId} ${accountOf(e)}`),
-                  data: { ...tally.accountData(), ...tally.data() },
-                },
-              ],
-        );
+        return tallyOutcome(tally, () => ({
+          evidence: recordEvidence(tally, 'locked out', (e) => `${e.eventId} ${accountOf(e)}`),
+          data: { ...tally.accountData(), ...tally.data() },
+        }));
       },
     };
   },

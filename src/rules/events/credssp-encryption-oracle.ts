@@ -1,5 +1,5 @@
 import { isProvider, Provider } from '../../data/events/event-ids.js';
-import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { type EventRule, eventRule, RecordTally, recordEvidence, tallyOutcome } from './evidence.js';
 
 export const credsspEncryptionOracle: EventRule = eventRule({
   meta: {
@@ -59,20 +59,14 @@ export const credsspEncryptionOracle: EventRule = eventRule({
         if (isProvider(event.provider, Provider.LSASRV)) tally.add(event);
       },
       finish() {
-        return outcome(
-          tally.count === 0
-            ? []
-            : [
-                {
-                  evidence: recordEvidence(
-                    tally,
-                    '6041',
-                    (e) => Object.values(e.data).join(', ') || 'CredSSP version refused',
-                  ),
-                  data: tally.data(),
-                },
-              ],
-        );
+        return tallyOutcome(tally, () => ({
+          evidence: recordEvidence(
+            tally,
+            '6041',
+            (e) => Object.values(e.data).join(', ') || 'CredSSP version refused',
+          ),
+          data: tally.data(),
+        }));
       },
     };
   },

@@ -144,6 +144,11 @@ export function recordEvidence(
   return lines;
 }
 
+/** Pass when the tally is empty, else the one report it makes. */
+export function tallyOutcome(tally: RecordTally, report: () => RuleReport): RuleOutcome {
+  return tally.count === 0 ? { status: 'pass' } : { status: 'found', reports: [report()] };
+}
+
 export function outcome(reports: RuleReport[]): RuleOutcome {
   return reports.length > 0 ? { status: 'found', reports } : { status: 'pass' };
 }

@@ -1,6 +1,6 @@
 import { STATUS_LOGON_TYPE_NOT_GRANTED } from '../../data/events/logon-status.js';
 import { GRANT_RDS_LOGON_RIGHT } from '../common/fixes.js';
-import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { type EventRule, eventRule, RecordTally, recordEvidence, tallyOutcome } from './evidence.js';
 import { accountOf, failedRdpLogon, hasStatus } from './logon-events.js';
 
 export const logonRightMissing: EventRule = eventRule({
@@ -35,20 +35,14 @@ export const logonRightMissing: EventRule = eventRule({
         if (logon && hasStatus(logon, STATUS_LOGON_TYPE_NOT_GRANTED)) tally.add(event, accountOf(event));
       },
       finish() {
-        return outcome(
-          tally.count === 0
-            ? []
-            : [
-                {
-                  evidence: recordEvidence(
-                    tally,
-                    '4625 0xC000015B',
-                    (e) => `${accountOf(e)} LogonType ${e.data.LogonType} from ${e.data.IpAddress ?? '-'}`,
-                  ),
-                  data: { ...tally.accountData(), ...tally.data() },
-                },
-              ],
-        );
+        return tallyOutcome(tally, () => ({
+          evidence: recordEvidence(
+            tally,
+            '4625 0xC000015B',
+            (e) => `${accountOf(e)} LogonType ${e.data.LogonType} from ${e.data.IpAddress ?? '-'}`,
+          ),
+          data: { ...tally.accountData(), ...tally.data() },
+        }));
       },
     };
   },

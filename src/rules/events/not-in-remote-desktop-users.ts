@@ -1,6 +1,6 @@
 import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { addToRemoteDesktopUsersFix } from '../common/fixes.js';
-import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { type EventRule, eventRule, RecordTally, recordEvidence, tallyOutcome } from './evidence.js';
 import { accountOf } from './logon-events.js';
 
 export const notInRemoteDesktopUsers: EventRule = eventRule({
@@ -33,21 +33,15 @@ export const notInRemoteDesktopUsers: EventRule = eventRule({
       },
       finish() {
         const { accounts } = tally.accountData();
-        return outcome(
-          tally.count === 0
-            ? []
-            : [
-                {
-                  evidence: recordEvidence(
-                    tally,
-                    '4825 denied',
-                    (e) => `${accountOf(e)} from ${e.data.ClientAddress ?? '-'}`,
-                  ),
-                  fixes: accounts.map(addToRemoteDesktopUsersFix),
-                  data: { ...tally.accountData(), ...tally.data() },
-                },
-              ],
-        );
+        return tallyOutcome(tally, () => ({
+          evidence: recordEvidence(
+            tally,
+            '4825 denied',
+            (e) => `${accountOf(e)} from ${e.data.ClientAddress ?? '-'}`,
+          ),
+          fixes: accounts.map(addToRemoteDesktopUsersFix),
+          data: { ...tally.accountData(), ...tally.data() },
+        }));
       },
     };
   },

@@ -2,7 +2,7 @@ import { isProvider, Provider } from '../../data/events/event-ids.js';
 import type { EventRecord } from '../../evidence/types.js';
 import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
 import { REGENERATE_SELF_SIGNED, REPAIR_MACHINE_KEYS } from '../common/fixes.js';
-import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { type EventRule, eventRule, RecordTally, recordEvidence, tallyOutcome } from './evidence.js';
 
 function describe(event: EventRecord): string {
   const detail = Object.values(event.data)
@@ -52,14 +52,13 @@ export const tlsCertKeyUnreadable: EventRule = eventRule({
         eventIds.add(event.eventId);
       },
       finish() {
-        if (tally.count === 0) return { status: 'pass' };
-        const { count, ...ids } = tally.data();
-        return outcome([
-          {
+        return tallyOutcome(tally, () => {
+          const { count, ...ids } = tally.data();
+          return {
             evidence: recordEvidence(tally, 'event', describe),
             data: { count, eventIds: [...eventIds], ...ids },
-          },
-        ]);
+          };
+        });
       },
     };
   },

@@ -1,6 +1,6 @@
 import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { REGENERATE_SELF_SIGNED, SET_LISTENER_CERTIFICATE } from '../common/fixes.js';
-import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { type EventRule, eventRule, RecordTally, recordEvidence, tallyOutcome } from './evidence.js';
 
 export const tlsCertMissing: EventRule = eventRule({
   meta: {
@@ -30,17 +30,14 @@ export const tlsCertMissing: EventRule = eventRule({
           tally.add(event);
       },
       finish() {
-        if (tally.count === 0) return { status: 'pass' };
-        return outcome([
-          {
-            evidence: recordEvidence(tally, 'event', (event) =>
-              event.eventId === 1051
-                ? '1051 configured listener certificate not found'
-                : '36886 no suitable default server credential',
-            ),
-            data: tally.data(),
-          },
-        ]);
+        return tallyOutcome(tally, () => ({
+          evidence: recordEvidence(tally, 'event', (event) =>
+            event.eventId === 1051
+              ? '1051 configured listener certificate not found'
+              : '36886 no suitable default server credential',
+          ),
+          data: tally.data(),
+        }));
       },
     };
   },

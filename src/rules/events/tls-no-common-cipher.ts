@@ -1,7 +1,7 @@
 import { isProvider, Provider } from '../../data/events/event-ids.js';
 import { NO_COMMON_CIPHER_ALERTS, tlsAlertName } from '../../data/events/tls-alerts.js';
 import { FREERDP_TLS_FAILED, MSTSC_SOCKET_CLOSED_DENIED } from '../common/client-errors.js';
-import { type EventRule, eventRule, outcome, RecordTally, recordEvidence } from './evidence.js';
+import { type EventRule, eventRule, RecordTally, recordEvidence, tallyOutcome } from './evidence.js';
 
 export const tlsNoCommonCipher: EventRule = eventRule({
   meta: {
@@ -71,17 +71,14 @@ export const tlsNoCommonCipher: EventRule = eventRule({
           tally.add(event);
       },
       finish() {
-        if (tally.count === 0) return { status: 'pass' };
-        return outcome([
-          {
-            evidence: recordEvidence(tally, 'Schannel', (event) =>
-              event.eventId === 36874
-                ? `36874 no common cipher suite${event.data.Protocol ? ` (${event.data.Protocol})` : ''}`
-                : `36888 alert ${event.data.AlertDesc} ${tlsAlertName(Number(event.data.AlertDesc))}`,
-            ),
-            data: tally.data(),
-          },
-        ]);
+        return tallyOutcome(tally, () => ({
+          evidence: recordEvidence(tally, 'Schannel', (event) =>
+            event.eventId === 36874
+              ? `36874 no common cipher suite${event.data.Protocol ? ` (${event.data.Protocol})` : ''}`
+              : `36888 alert ${event.data.AlertDesc} ${tlsAlertName(Number(event.data.AlertDesc))}`,
+          ),
+          data: tally.data(),
+        }));
       },
     };
   },
