@@ -36,6 +36,16 @@ import { makeWorkDir, removeDir } from '../test/testbed/process.js';
  */
 const SHIPPED_XRDP = { fork: true, logLevel: 'INFO' } as const;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/**
+ * Issue #17's targets per server: rdp-doctor's median wall time over sslscan's, and the most
+ * connections (default: no more than sslscan). The default xrdp's floor is about 35: one hello per
+ * accepted suite, one to end each version's peel, the negotiation matrix.
+ */
+const TARGETS: Readonly<Record<string, { readonly ratio: number; readonly connections?: number }>> = {
+  'xrdp (default: TLS 1.2/1.3)': { ratio: 0.25, connections: 40 },
+  'xrdp (TLS 1.0 only)': { ratio: 0.4 },
+  'FreeRDP shadow (NLA)': { ratio: 0.25 },
+};
 const CLI = join(import.meta.dirname, '..', 'dist', 'bin', 'rdp-doctor.js');
 
 interface ToolRun {
@@ -335,13 +345,18 @@ async function main(): Promise<number> {
         );
       }
     }
-    lines.push('', "Targets (at most half sslscan's wall time, no more connections than sslscan):");
+    lines.push(
+      '',
+      'Targets (issue #17: the time ratio to sslscan --rdp, and a connection cap where one is set):',
+    );
     for (const { label, ours, sslscan } of targets) {
       if (!ours || !sslscan) continue;
       const ratio = ours[0] / sslscan[0];
-      const met = ratio <= 0.5 && ours[1] <= sslscan[1];
+      const goal = TARGETS[label] ?? { ratio: 0.5, connections: sslscan[1] };
+      const connectionCap = goal.connections ?? sslscan[1];
+      const met = ratio <= goal.ratio && ours[1] <= connectionCap;
       lines.push(
-        `- ${label}: ${ratio.toFixed(2)} of the time, ${ours[1]} connections to ${sslscan[1]}: ${met ? 'met' : 'NOT met'}`,
+        `- ${label}: ${ratio.toFixed(2)} of the time (at most ${goal.ratio.toFixed(2)}), ${ours[1]} connections (at most ${connectionCap}; sslscan ${sslscan[1]}): ${met ? 'met' : 'NOT met'}`,
       );
     }
     const skipped = TOOLS.filter((tool) => tool.missing).map((tool) => `${tool.name} (${tool.missing})`);

@@ -76,7 +76,13 @@ export interface ProbeOptions {
    * TLS posture: enumerate versions, suites and groups with raw hellos and send each client
    * profile's hello. `false` skips it (a quick diagnosis).
    */
-  readonly tlsPosture?: false | { readonly clients: readonly ClientHelloProfile[] };
+  readonly tlsPosture?:
+    | false
+    | {
+        readonly clients: readonly ClientHelloProfile[];
+        /** Send every profile's hello, even those the enumeration computes (the client matrix test's reference). */
+        readonly sendEveryClientHello?: boolean;
+      };
   /**
    * The rest of the connection sequence on one more connection (see SessionPlan). Without
    * credentials it stops at Demand Active (the logon screen) and sends none; with them it is the
@@ -428,6 +434,9 @@ export async function runProbe(
         // The posture never costs more than two step timeouts on top of the rest (slow or hostile servers).
         deadline: postureStarted + POSTURE_BUDGET_STEPS * timeoutMs,
         clients: options.tlsPosture?.clients ?? [],
+        ...(options.tlsPosture && options.tlsPosture.sendEveryClientHello
+          ? { sendEveryClientHello: true }
+          : {}),
         // Negotiated connections no stage continues on (e.g. SSL's, when the modern request's
         // carries the handshake) carry hellos instead of new connections.
         spares,

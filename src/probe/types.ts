@@ -284,6 +284,8 @@ export interface ClientHelloAnswer {
   readonly detail: string;
   /** First bytes (hex, at most 16) of an answer that was not TLS. */
   readonly answerPreview?: string;
+  /** Computed from the server's choice rule the enumeration established; no hello was sent for it. */
+  readonly computed?: true;
 }
 
 /** How one raw ClientHello ended. */

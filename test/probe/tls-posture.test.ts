@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { cipherSuiteByCode } from '../../src/data/tls-cipher-suites.js';
 import {
   orderedPeel,
+  twoEndedPeel,
   acceptedIn,
   helloKey,
   interpretServerFlight,
@@ -158,21 +159,57 @@ describe('orderedPeel', () => {
     const { ask, asks } = server([17, 3, 25, 8, 12], 'server');
     assert.deepEqual(await orderedPeel(offer, ask), { picks: [17, 3, 25, 8, 12], preference: 'server' });
     assert.equal(asks.length, 7);
-    // The check offers the first two picks the other way round.
-    assert.ok(asks.some((rest) => rest.length === 2 && rest[0] === 3 && rest[1] === 17));
+    // The check offers the rest with the first pick last: the server keeps its first pick.
+    assert.deepEqual(asks[1], [...offer.filter((item) => item !== 17), 17]);
   });
 
-  it("a server following the client's order: the offer's order and the preference", async () => {
-    const { ask } = server([20, 5, 9], 'client');
+  it("a server following the client's order: the offer's order and the preference, in picks + 1 asks", async () => {
+    const { ask, asks } = server([20, 5, 9], 'client');
     assert.deepEqual(await orderedPeel(offer, ask), { picks: [5, 9, 20], preference: 'client' });
+    // The check is the peel's second ask: it already gives the second pick.
+    assert.equal(asks.length, 4);
   });
 
-  it('no check with one pick; a check the server refuses leaves no preference', async () => {
+  it('no preference with one pick; a check the server refuses leaves no preference', async () => {
     const single = server([4], 'server');
     assert.deepEqual(await orderedPeel(offer, single.ask), { picks: [4] });
-    assert.equal(single.asks.length, 2);
-    const refusesPairs = async (rest: readonly number[]) =>
-      rest.length === 2 ? undefined : [7, 9, 13].find((item) => rest.includes(item));
-    assert.deepEqual(await orderedPeel(offer, refusesPairs), { picks: [7, 9, 13] });
+    assert.equal(single.asks.length, 3);
+    const refusesCheck = async (rest: readonly number[]) =>
+      rest.length > 1 && rest.at(-1) === 7 ? undefined : [7, 9, 13].find((item) => rest.includes(item));
+    assert.deepEqual(await orderedPeel(offer, refusesCheck), { picks: [7, 9, 13] });
+  });
+});
+
+describe('twoEndedPeel', () => {
+  it("takes a client-order server's items from both ends: picks + 1 asks when odd, + 2 when even", async () => {
+    const offer = Array.from({ length: 40 }, (_, index) => index + 1);
+    for (let count = 0; count <= 7; count++) {
+      const supported = [3, 38, 11, 20, 7, 29, 15].slice(0, count);
+      let asks = 0;
+      let rounds = 0;
+      let inFlight = 0;
+      const picks = await twoEndedPeel(offer, async (rest) => {
+        asks++;
+        if (inFlight++ === 0) rounds++;
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return rest.find((item) => supported.includes(item));
+      });
+      assert.deepEqual(
+        [...picks].sort((a, b) => a - b),
+        [...supported].sort((a, b) => a - b),
+        `${count} items`,
+      );
+      assert.equal(asks, count === 0 ? 2 : count + (count % 2 === 1 ? 1 : 2), `${count} items`);
+      assert.ok(rounds <= Math.floor(count / 2) + 1, `${count} items: ${rounds} rounds`);
+    }
+  });
+
+  it('goes on one by one when only one direction gets an answer', async () => {
+    // Answers forwards only: not the client's order.
+    const picks = await twoEndedPeel([1, 2, 3, 4], async (rest) =>
+      rest[0]! < rest.at(-1)! ? rest.find((item) => item % 2 === 0) : undefined,
+    );
+    assert.deepEqual(picks, [2, 4]);
   });
 });

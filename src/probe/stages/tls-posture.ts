@@ -31,13 +31,23 @@ import {
   type NegotiationRequest,
   selectsTls,
 } from './negotiation.js';
+import {
+  predictAnswer,
+  type ServerChoiceFacts,
+  serverHelloDetail,
+  suiteUsableIn,
+  type VersionChoiceFacts,
+  verifyChoiceFacts,
+} from './tls-choice.js';
 
 /**
  * TLS posture: which versions, cipher suites and groups the server accepts, and what it answers
- * each client profile's own ClientHello. Every hello goes on its own connection after a full
- * X.224 negotiation, is written raw (src/wire) and the server's clear-text flight is read up to the
- * ServerHello (or ServerKeyExchange when the group is wanted), then the connection is dropped.
- * Pure parts (hello options, reading an answer, the peeling algorithm) are apart from the driver.
+ * each client profile's own ClientHello: computed from the server's choice rule where the
+ * enumeration establishes it (tls-choice.ts), else sent. Every hello goes on its own connection
+ * after a full X.224 negotiation, is written raw (src/wire) and the server's clear-text flight is
+ * read up to the ServerHello (up to the ServerKeyExchange in TLS 1.2 and older), then the
+ * connection is dropped. Pure parts (hello options, reading an answer, the peeling algorithms)
+ * are apart from the driver.
  */
 
 // --- versions and suites -------------------------------------------------------------------------
@@ -57,14 +67,6 @@ export function versionLabel(code: number): TlsProtocolVersion | undefined {
 const STRENGTH_ORDER: readonly CipherStrength[] = ['recommended', 'secure', 'weak', 'insecure'];
 
 /**
- * RFC 5246 suites (SHA-256/384 MACs, AEAD) exist only from TLS 1.2 on; a server picking one in
- * an older version is broken, so they are not offered there.
- */
-function tls12Only(mac: string): boolean {
-  return mac === 'AEAD' || mac === 'SHA256' || mac === 'SHA384';
-}
-
-/**
  * Every IANA suite that can be negotiated in `version` (signalling values excluded), strongest
  * first: a server that follows the client's order then shows the order a good client would see.
  */
@@ -81,12 +83,8 @@ export function suitesForVersion(version: number): number[] {
 }
 
 function computeSuitesForVersion(version: number): number[] {
-  const usable = CIPHER_SUITES.filter((suite) => {
-    if (suite.signaling) return false;
-    if (version >= TlsVersion.TLS_1_3) return suite.tls13;
-    if (suite.tls13) return false;
-    return version >= TlsVersion.TLS_1_2 || !tls12Only(suite.mac);
-  });
+  // A server picking a suite its version cannot carry is broken, so such suites are not offered.
+  const usable = CIPHER_SUITES.filter((suite) => suiteUsableIn(suite.code, version));
   return usable
     .map((suite, index) => ({ suite, index }))
     .sort(
@@ -146,6 +144,8 @@ export interface HelloAnswer {
   readonly detail: string;
   /** The first bytes of an answer that is not TLS (hex), so a rule can tell what it was. */
   readonly answerPreview?: string;
+  /** Read up to the ServerKeyExchange, which came in the ServerHello's own record. */
+  readonly keyExchangeInHelloRecord?: boolean;
 }
 
 /** At most this many bytes of an unreadable answer are kept as evidence. */
@@ -187,7 +187,7 @@ export function interpretServerFlight(
       ...(groupCode !== undefined ? { groupCode } : {}),
       ...(dhe ? { dhPrimeBits: dhPrimeBits(dhe.prime) } : {}),
       ...(hrr ? { helloRetryRequest: true } : {}),
-      detail: `${hrr ? 'HelloRetryRequest' : 'ServerHello'} ${tlsVersionName(summary.version)} ${cipherSuiteName(cipherCode)}${groupCode !== undefined ? ` ${namedGroupName(groupCode)}` : ''}`,
+      detail: serverHelloDetail(summary.version, cipherCode, groupCode, hrr),
     };
   }
   if (flight.alert) {
@@ -266,33 +266,88 @@ export interface OrderedPeelResult<T> {
 }
 
 /**
- * peel, plus whose order the server follows: once two items are picked, they are offered the other
- * way round (the server keeping its pick follows its own order, switching follows the client's).
- * That check runs beside the next peel, so it adds a hello but no round trip to the chain.
+ * peel for a server that follows the client's order, in half the round trips: each round asks the
+ * rest forwards and backwards at once, taking the first and the last item the server accepts.
+ * The same answer twice means it was the only one left (no closing ask); two refusals end it.
+ * Costs picks + 1 asks when the picks are odd, picks + 2 when even (a sequential peel: picks + 1).
+ */
+export async function twoEndedPeel<T>(
+  rest: readonly T[],
+  ask: (rest: readonly T[]) => Promise<T | undefined>,
+): Promise<T[]> {
+  const picked: T[] = [];
+  let left = [...rest];
+  // INVARIANT: terminates: each round removes one or two items or stops.
+  while (left.length > 0) {
+    const [front, back] = await Promise.all([
+      ask(left),
+      left.length > 1 ? ask([...left].reverse()) : Promise.resolve(undefined),
+    ]);
+    const frontPick = front !== undefined && left.includes(front) ? front : undefined;
+    const backPick = back !== undefined && left.includes(back) ? back : undefined;
+    if (frontPick === undefined && backPick === undefined) break;
+    if (frontPick === undefined || (backPick === undefined && left.length > 1)) {
+      // Only one of the two accepted something: not the client's order after all; go on one by one.
+      const pick = (frontPick ?? backPick)!;
+      picked.push(pick);
+      picked.push(
+        ...(await peel(
+          left.filter((item) => item !== pick),
+          ask,
+        )),
+      );
+      break;
+    }
+    picked.push(frontPick);
+    if (backPick === undefined || backPick === frontPick) break;
+    picked.push(backPick);
+    left = left.filter((item) => item !== frontPick && item !== backPick);
+  }
+  return picked;
+}
+
+/**
+ * peel, plus whose order the server follows, at no extra hello for a server that follows the
+ * client's: the second ask offers the rest with the first pick last. A server that follows its own
+ * order keeps its first pick (then the rest is asked alone); one that follows the client's takes
+ * the first of the rest it accepts, which is the peel's next pick anyway.
+ *
+ * `anchored`: with a server that follows the client's order, every later ask also ends with the
+ * first pick, so the last one is answered with it rather than refused: each ask then offers
+ * something the server accepts (the TLS 1.3 group peel rides on these asks).
  */
 export async function orderedPeel<T>(
   offer: readonly T[],
   ask: (rest: readonly T[]) => Promise<T | undefined>,
+  anchored = false,
 ): Promise<OrderedPeelResult<T>> {
-  let check: Promise<{ readonly answer: T | undefined; readonly first: T; readonly second: T }> | undefined;
-  const picks = await peel(offer, async (rest) => {
-    const choice = await ask(rest);
-    if (
-      check === undefined &&
-      offer.length - rest.length === 1 &&
-      choice !== undefined &&
-      rest.includes(choice)
-    ) {
-      // The first pick is known (it is the one missing from `rest`) and this is the second.
-      const first = offer.find((item) => !rest.includes(item))!;
-      check = ask([choice, first]).then((answer) => ({ answer, first, second: choice }));
-    }
-    return choice;
-  });
-  if (!check) return { picks };
-  const { answer, first, second } = await check;
-  const preference = answer === first ? 'server' : answer === second ? 'client' : undefined;
-  return { picks, ...(preference ? { preference } : {}) };
+  const first = await ask(offer);
+  if (first === undefined || !offer.includes(first)) return { picks: [] };
+  const rest = offer.filter((item) => item !== first);
+  if (rest.length === 0) return { picks: [first] };
+  const check = await ask([...rest, first]);
+  if (check !== undefined && rest.includes(check)) {
+    const askAnchored = async (left: readonly T[]) => {
+      const choice = await ask([...left, first]);
+      return choice === first ? undefined : choice;
+    };
+    const picks = anchored
+      ? await peel(rest, askAnchored, check)
+      : [
+          check,
+          ...(await twoEndedPeel(
+            rest.filter((item) => item !== check),
+            ask,
+          )),
+        ];
+    // The client's order decides: the offer's order is the one a sequential peel would give.
+    const byOffer = (a: T, b: T) => offer.indexOf(a) - offer.indexOf(b);
+    return { picks: [first, ...picks.sort(byOffer)], preference: 'client' };
+  }
+  const picks = await peel(rest, ask);
+  // Keeping the first pick says "own order" only when something else it accepts came before it.
+  const preference = check === first && picks.length > 0 ? 'server' : undefined;
+  return { picks: [first, ...picks], ...(preference ? { preference } : {}) };
 }
 
 // --- the driver ------------------------------------------------------------------------------
@@ -460,6 +515,8 @@ async function helloOn(
     const deadline = performance.now() + Math.max(1, budgetOf(channel));
     let received: Uint8Array = new Uint8Array(0);
     let ending: ReadResult['kind'] | 'settled' = 'timeout';
+    // Where a read that stops at the ServerHello would have stopped (see keyExchangeInHelloRecord).
+    let helloReadEnd: number | undefined;
     for (let records = 0; records < MAX_FLIGHT_RECORDS; records++) {
       const left = Math.max(1, deadline - performance.now());
       const read = await conversation.readFrame(
@@ -473,12 +530,18 @@ async function helloOn(
         ending = read.kind;
         break;
       }
+      if (helloReadEnd === undefined && flightSettled(received, false)) helloReadEnd = received.length;
       if (flightSettled(received, wantKeyExchange) || received.length >= MAX_FLIGHT_BYTES) {
         ending = 'settled';
         break;
       }
     }
-    const answer = interpretServerFlight(received, ending);
+    const read = interpretServerFlight(received, ending);
+    const packed =
+      wantKeyExchange &&
+      helloReadEnd !== undefined &&
+      readServerFlight(received.subarray(0, helloReadEnd)).serverKeyExchange !== undefined;
+    const answer = packed ? { ...read, keyExchangeInHelloRecord: true } : read;
     return { answer, outcome: answer.outcome, bytesReceived: received.length };
   } finally {
     conversation.close();
@@ -507,8 +570,10 @@ export interface ClientHelloProfile {
 export interface PostureOptions extends HelloChannelOptions {
   /** Enumerate versions, suites and groups (default true). */
   readonly enumerate?: boolean;
-  /** Send each profile's own hello. */
+  /** The profiles whose answers are wanted: computed from the enumeration where it establishes them, else sent. */
   readonly clients?: readonly ClientHelloProfile[];
+  /** Send every profile's hello even where the enumeration establishes its answer (the matrix test's reference). */
+  readonly sendEveryClientHello?: boolean;
   readonly serverName?: string;
 }
 
@@ -516,27 +581,7 @@ interface VersionResult {
   readonly probe: TlsVersionProbe;
   readonly ciphers: TlsAcceptedCipher[];
   readonly dhe?: TlsDheParameters;
-}
-
-/**
- * The DH group behind the version's accepted TLS_DHE_* suites: one more hello offering only them,
- * read up to the ServerKeyExchange (servers use one group for every DHE suite).
- */
-async function dheParameters(
-  ask: Ask,
-  entry: (typeof POSTURE_VERSIONS)[number],
-  accepted: readonly number[],
-): Promise<TlsDheParameters | undefined> {
-  const dheSuites = accepted.filter((code) => cipherSuiteByCode(code)?.keyExchange === 'DHE');
-  if (dheSuites.length === 0 || entry.code >= TlsVersion.TLS_1_3) return undefined;
-  const answer = await ask(postureHello(entry.code, dheSuites), true, true);
-  if (!acceptedIn(answer, entry.code, dheSuites) || answer.dhPrimeBits === undefined) return undefined;
-  return {
-    version: entry.version,
-    code: answer.cipherCode!,
-    name: cipherSuiteName(answer.cipherCode!),
-    primeBits: answer.dhPrimeBits,
-  };
+  readonly facts: VersionChoiceFacts;
 }
 
 /**
@@ -545,14 +590,22 @@ async function dheParameters(
  */
 type Ask = (hello: ClientHelloOptions, wantKeyExchange: boolean, urgent: boolean) => Promise<HelloAnswer>;
 
-function askOnce(options: HelloChannelOptions, counters: HelloCounters): Ask {
-  const asked = new Map<string, Promise<HelloAnswer>>();
-  return (hello, wantKeyExchange, urgent) => {
+interface AskedHello {
+  readonly hello: ClientHelloOptions;
+  readonly answer: HelloAnswer;
+}
+
+/** askOnce's asks, each with the server_name every enumeration hello carries, and what they got. */
+function askOnce(options: PostureOptions, counters: HelloCounters, asked: AskedHello[]): Ask {
+  const sent = new Map<string, Promise<HelloAnswer>>();
+  return (bare, wantKeyExchange, urgent) => {
+    const hello = options.serverName ? { ...bare, serverName: options.serverName } : bare;
     const key = JSON.stringify([hello, wantKeyExchange]);
-    let answer = asked.get(key);
+    let answer = sent.get(key);
     if (answer === undefined) {
       answer = sendHello(options, hello, counters, wantKeyExchange, urgent);
-      asked.set(key, answer);
+      void answer.then((got) => asked.push({ hello, answer: got }));
+      sent.set(key, answer);
     }
     return answer;
   };
@@ -563,23 +616,79 @@ function fullOffer(version: number): ClientHelloOptions {
   return postureHello(version, suitesForVersion(version));
 }
 
-async function enumerateVersion(ask: Ask, entry: (typeof POSTURE_VERSIONS)[number]): Promise<VersionResult> {
+/**
+ * TLS 1.2 and older hellos are read up to the ServerKeyExchange: its curve (ECDHE) or prime (DHE)
+ * comes with the suite peel, at no extra hello.
+ */
+function wantsKeyExchange(version: number): boolean {
+  return version < TlsVersion.TLS_1_3;
+}
+
+/**
+ * The TLS 1.3 groups learnt so far, in the server's order. The suite peel's hellos that offer a
+ * suite the server is known to accept carry only the groups not learnt yet, so each one also
+ * names the next group (in its key share or HelloRetryRequest); their refusal then says no group
+ * is left. The group peel proper goes on from there.
+ */
+class Tls13Groups {
+  readonly picks: number[] = [];
+  /** False once a hello offering an accepted suite and the unlearnt groups was refused. */
+  open = true;
+  private readonly all = groupsForVersion(TlsVersion.TLS_1_3);
+
+  unlearnt(): number[] {
+    return this.all.filter((code) => !this.picks.includes(code));
+  }
+
+  learn(answer: HelloAnswer, offered: readonly number[]): void {
+    const group = answer.groupCode;
+    if (group !== undefined && offered.includes(group) && !this.picks.includes(group)) this.picks.push(group);
+  }
+}
+
+async function enumerateVersion(
+  ask: Ask,
+  entry: (typeof POSTURE_VERSIONS)[number],
+  tls13Groups?: Tls13Groups,
+): Promise<VersionResult> {
   const offer = suitesForVersion(entry.code);
-  const groups = new Map<number, number>();
-  const { picks, preference } = await orderedPeel(offer, async (rest) => {
-    const answer = await ask(postureHello(entry.code, rest), false, true);
-    if (!acceptedIn(answer, entry.code, rest)) return undefined;
-    if (answer.groupCode !== undefined && !groups.has(answer.cipherCode!))
-      groups.set(answer.cipherCode!, answer.groupCode);
-    return answer.cipherCode;
-  });
+  const keyExchange = wantsKeyExchange(entry.code);
+  const answers = new Map<number, HelloAnswer>();
+  let lastRefusal: HelloAnswer | undefined;
+  const askSuites = async (suites: readonly number[]): Promise<HelloAnswer> => {
+    const carriesGroups = tls13Groups?.open === true && suites.some((code) => answers.has(code));
+    if (tls13Groups && carriesGroups) {
+      const groups = tls13Groups.unlearnt();
+      const answer = await ask(postureHello(entry.code, suites, groups), keyExchange, true);
+      if (acceptedIn(answer, entry.code, suites)) {
+        tls13Groups.learn(answer, groups);
+        return answer;
+      }
+      // An accepted suite was offered: the refusal is for the groups. Ask again with every group.
+      tls13Groups.open = false;
+    }
+    const answer = await ask(postureHello(entry.code, suites), keyExchange, true);
+    if (tls13Groups && suites.length === offer.length)
+      tls13Groups.learn(answer, groupsForVersion(entry.code));
+    return answer;
+  };
+  const { picks, preference } = await orderedPeel(
+    offer,
+    async (rest) => {
+      const answer = await askSuites(rest);
+      if (!acceptedIn(answer, entry.code, rest)) {
+        lastRefusal = answer;
+        return undefined;
+      }
+      if (!answers.has(answer.cipherCode!)) answers.set(answer.cipherCode!, answer);
+      return answer.cipherCode;
+    },
+    tls13Groups !== undefined,
+  );
   // The answer to the full offer: what a client offering this version gets (later asks are peels).
-  const [firstAnswer, dhe] = await Promise.all([
-    ask(fullOffer(entry.code), false, true),
-    dheParameters(ask, entry, picks),
-  ]);
+  const firstAnswer = await ask(fullOffer(entry.code), keyExchange, true);
   const ciphers = picks.map((code, index) => {
-    const group = groups.get(code);
+    const group = answers.get(code)?.groupCode;
     return {
       version: entry.version,
       code,
@@ -588,6 +697,22 @@ async function enumerateVersion(ask: Ask, entry: (typeof POSTURE_VERSIONS)[numbe
       ...(group !== undefined ? { group: namedGroupName(group) } : {}),
     };
   });
+  // Servers use one DH group for every DHE suite: the first DHE pick's ServerKeyExchange shows it.
+  const dheAnswer = picks
+    .map((code) => answers.get(code)!)
+    .find((answer) => cipherSuiteByCode(answer.cipherCode!)?.keyExchange === 'DHE');
+  const dhe: TlsDheParameters | undefined =
+    dheAnswer?.dhPrimeBits !== undefined
+      ? {
+          version: entry.version,
+          code: dheAnswer.cipherCode!,
+          name: cipherSuiteName(dheAnswer.cipherCode!),
+          primeBits: dheAnswer.dhPrimeBits,
+        }
+      : undefined;
+  const ecdheAnswers = [...answers.values()].filter(
+    (answer) => cipherSuiteByCode(answer.cipherCode!)?.keyExchange === 'ECDHE',
+  );
   return {
     probe: {
       version: entry.version,
@@ -599,6 +724,56 @@ async function enumerateVersion(ask: Ask, entry: (typeof POSTURE_VERSIONS)[numbe
     },
     ciphers,
     ...(dhe ? { dhe } : {}),
+    facts: {
+      code: entry.code,
+      accepted: picks.length > 0,
+      fullOfferAnswer: firstAnswer,
+      suites: picks,
+      ...(preference ? { preference } : {}),
+      ...(lastRefusal ? { noCommonSuite: lastRefusal } : {}),
+      curves: [
+        ...new Set(
+          ecdheAnswers.flatMap((answer) => (answer.groupCode !== undefined ? [answer.groupCode] : [])),
+        ),
+      ],
+      keyExchangeInHelloRecord: ecdheAnswers.some((answer) => answer.keyExchangeInHelloRecord),
+    },
+  };
+}
+
+/**
+ * A protocol_version alert to a hello offering up to TLS 1.1 says the server has no version that
+ * old: a server MUST answer a newer client in its own highest version (RFC 5246 Appendix E.1), so
+ * one that served TLS 1.0 or SSL 3.0 would have. Other refusals (a close, handshake_failure) may be
+ * version intolerance, so the older versions are then asked themselves.
+ */
+function refusesOlderVersions(answer: HelloAnswer): boolean {
+  return answer.outcome === 'alert' && answer.alert?.code === ALERT_PROTOCOL_VERSION;
+}
+
+const ALERT_PROTOCOL_VERSION = 70;
+
+/**
+ * A version left unasked because a newer one's answer covers it: a protocol_version alert (see
+ * refusesOlderVersions), or a ServerHello in an older version than both.
+ */
+function notAsked(
+  entry: (typeof POSTURE_VERSIONS)[number],
+  by: TlsProtocolVersion,
+  answer: HelloAnswer,
+): VersionResult {
+  return {
+    probe: { version: entry.version, accepted: false, answer: `not asked: ${by} got ${answer.detail}` },
+    ciphers: [],
+    facts: {
+      code: entry.code,
+      accepted: false,
+      fullOfferAnswer: answer,
+      suites: [],
+      ...(answer.outcome === 'server-hello' ? {} : { noCommonSuite: answer }),
+      curves: [],
+      keyExchangeInHelloRecord: false,
+    },
   };
 }
 
@@ -609,19 +784,24 @@ async function enumerateVersion(ask: Ask, entry: (typeof POSTURE_VERSIONS)[numbe
 async function enumerateGroups(
   ask: Ask,
   entry: (typeof POSTURE_VERSIONS)[number],
+  learnt?: Tls13Groups,
 ): Promise<TlsAcceptedGroup[]> {
   const tls13 = entry.code >= TlsVersion.TLS_1_3;
   const suites = tls13
     ? suitesForVersion(entry.code)
     : suitesForVersion(entry.code).filter((code) => cipherSuiteByCode(code)?.keyExchange === 'ECDHE');
-  const allGroups = groupsForVersion(entry.code);
-  const picks = await peel(allGroups, async (rest) => {
-    // TLS 1.3's first ask is the version's full offer, already on its way (askOnce).
-    const answer = await ask(postureHello(entry.code, suites, rest), !tls13, true);
-    if (!acceptedIn(answer, entry.code, suites)) return undefined;
-    return answer.groupCode;
-  });
-  return picks.map((code) => ({ version: entry.version, code, name: namedGroupName(code) }));
+  const known = learnt?.picks ?? [];
+  const allGroups = groupsForVersion(entry.code).filter((code) => !known.includes(code));
+  const more =
+    learnt?.open === false
+      ? []
+      : await peel(allGroups, async (rest) => {
+          // TLS 1.3's first ask is the version's full offer, already on its way (askOnce).
+          const answer = await ask(postureHello(entry.code, suites, rest), !tls13, true);
+          if (!acceptedIn(answer, entry.code, suites)) return undefined;
+          return answer.groupCode;
+        });
+  return [...known, ...more].map((code) => ({ version: entry.version, code, name: namedGroupName(code) }));
 }
 
 /** A key naming what a profile's hello puts on the wire, so identical hellos are sent once. */
@@ -641,7 +821,7 @@ export function clientHelloOptions(profile: ClientHelloProfile, serverName?: str
   };
 }
 
-export function clientAnswer(profile: string, answer: HelloAnswer): ClientHelloAnswer {
+export function clientAnswer(profile: string, answer: HelloAnswer, computed = false): ClientHelloAnswer {
   const version =
     answer.versionCode !== undefined
       ? (versionLabel(answer.versionCode) ?? tlsVersionName(answer.versionCode))
@@ -658,62 +838,109 @@ export function clientAnswer(profile: string, answer: HelloAnswer): ClientHelloA
     ...(answer.alert ? { alert: answer.alert } : {}),
     detail: answer.detail,
     ...(answer.answerPreview ? { answerPreview: answer.answerPreview } : {}),
+    ...(computed ? { computed: true } : {}),
   };
 }
 
+/**
+ * Each profile's answer: computed from the server's choice rule where the enumeration established
+ * it (`facts`), else from the profile's own hello, sent once per distinct hello.
+ */
 async function simulateClients(
   options: PostureOptions,
   counters: HelloCounters,
   profiles: readonly ClientHelloProfile[],
+  facts: ServerChoiceFacts | undefined,
 ): Promise<ClientHelloAnswer[]> {
-  const byKey = new Map<string, Promise<HelloAnswer>>();
+  const byKey = new Map<string, Promise<{ readonly answer: HelloAnswer; readonly computed: boolean }>>();
   for (const profile of profiles) {
     const key = helloKey(profile);
     if (byKey.has(key)) continue;
     const empty = profile.tls.versions.length === 0 || profile.tls.cipherSuites.length === 0;
+    const hello = clientHelloOptions(profile, options.serverName);
+    const prediction = !empty && facts ? predictAnswer(facts, hello) : undefined;
     byKey.set(
       key,
       empty
         ? Promise.resolve({
-            outcome: 'not-sent',
-            detail: 'the profile offers no TLS version or cipher suite',
+            answer: { outcome: 'not-sent', detail: 'the profile offers no TLS version or cipher suite' },
+            computed: false,
           })
-        : sendHello(options, clientHelloOptions(profile, options.serverName), counters),
+        : prediction?.kind === 'computed'
+          ? Promise.resolve({ answer: prediction.answer, computed: true })
+          : sendHello(options, hello, counters).then((answer) => ({ answer, computed: false })),
     );
   }
   return Promise.all(
-    profiles.map(async (profile) => clientAnswer(profile.id, await byKey.get(helloKey(profile))!)),
+    profiles.map(async (profile) => {
+      const { answer, computed } = await byKey.get(helloKey(profile))!;
+      return clientAnswer(profile.id, answer, computed);
+    }),
   );
 }
 
 /**
- * Versions, suites (in the server's order) and groups, plus the client profiles' answers. All
+ * Versions, suites (in the server's order) and groups, then the client profiles' answers. All
  * chains run at once; the limiter keeps the connections to the per-host cap.
  */
 export async function probeTlsPosture(options: PostureOptions): Promise<TlsPostureObservation> {
   const counters: HelloCounters = { hellosSent: 0, connectionsOpened: 0, connectionsReused: 0 };
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
   const enumerate = options.enumerate ?? true;
-  const ask = askOnce(options, counters);
+  const asked: AskedHello[] = [];
+  const ask = askOnce(options, counters, asked);
   // Groups are enumerated once, under the newest version that carries them: TLS 1.3 when the
-  // server speaks it, else TLS 1.2's ECDHE curves, when the server speaks TLS 1.2 at all. (Each
-  // client's own groups are still tried by the simulation, so a TLS 1.2-only client's curve
-  // mismatch is still seen.)
+  // server speaks it, else TLS 1.2's ECDHE curves, when the server speaks TLS 1.2 at all.
   const [tls13, tls12] = [TlsVersion.TLS_1_3, TlsVersion.TLS_1_2].map((code) =>
     POSTURE_VERSIONS.find((entry) => entry.code === code)!,
   );
+  const tls13Groups = new Tls13Groups();
+  const tls13Result = enumerate ? enumerateVersion(ask, tls13!, tls13Groups) : undefined;
   const enumerateGroupsOnce = async (): Promise<TlsAcceptedGroup[]> => {
-    const newest = await enumerateGroups(ask, tls13!);
+    await tls13Result;
+    const newest = await enumerateGroups(ask, tls13!, tls13Groups);
     if (newest.length > 0) return newest;
     const tls12Offer = suitesForVersion(tls12!.code);
-    if (!acceptedIn(await ask(fullOffer(tls12!.code), false, true), tls12!.code, tls12Offer)) return [];
+    const tls12Answer = await ask(fullOffer(tls12!.code), wantsKeyExchange(tls12!.code), true);
+    if (!acceptedIn(tls12Answer, tls12!.code, tls12Offer)) return [];
     return enumerateGroups(ask, tls12!);
   };
-  const [versionResults, groupResults, clients] = await Promise.all([
-    enumerate ? Promise.all(POSTURE_VERSIONS.map((entry) => enumerateVersion(ask, entry))) : [],
+  const tls11 = POSTURE_VERSIONS.find((entry) => entry.code === TlsVersion.TLS_1_1)!;
+  // TLS 1.2's full offer answered in TLS 1.0 or older: by the same rule, the server has no TLS 1.1.
+  const tls11Result = enumerate
+    ? ask(fullOffer(tls12!.code), wantsKeyExchange(tls12!.code), true).then((answer) =>
+        answer.outcome === 'server-hello' && answer.versionCode! < tls11.code
+          ? notAsked(tls11, tls12!.version, answer)
+          : enumerateVersion(ask, tls11),
+      )
+    : undefined;
+  const olderThanTls11 = async (entry: (typeof POSTURE_VERSIONS)[number]): Promise<VersionResult> => {
+    const refusal = (await tls11Result!).facts.fullOfferAnswer;
+    return refusesOlderVersions(refusal)
+      ? notAsked(entry, tls11.version, refusal)
+      : enumerateVersion(ask, entry);
+  };
+  const [versionResults, groupResults] = await Promise.all([
+    enumerate
+      ? Promise.all(
+          POSTURE_VERSIONS.map((entry) =>
+            entry === tls13
+              ? tls13Result!
+              : entry === tls11
+                ? tls11Result!
+                : entry.code < tls11.code
+                  ? olderThanTls11(entry)
+                  : enumerateVersion(ask, entry),
+          ),
+        )
+      : [],
     enumerate ? enumerateGroupsOnce() : [],
-    simulateClients(options, counters, options.clients ?? []),
   ]);
+  const facts =
+    enumerate && !options.sendEveryClientHello
+      ? choiceFacts(versionResults, groupResults, asked, performance.now() < deadline, options.serverName)
+      : undefined;
+  const clients = await simulateClients(options, counters, options.clients ?? [], facts);
   return {
     underProtocol: options.request.label,
     versions: versionResults.map((result) => result.probe),
@@ -728,6 +955,29 @@ export async function probeTlsPosture(options: PostureOptions): Promise<TlsPostu
     connectionsReused: counters.connectionsReused ?? 0,
     ...(performance.now() >= deadline ? { budgetSpent: true } : {}),
   };
+}
+
+/** The enumeration's results as the choice rule's input, checked against every answer it got. */
+function choiceFacts(
+  versionResults: readonly VersionResult[],
+  groups: readonly TlsAcceptedGroup[],
+  asked: readonly AskedHello[],
+  inBudget: boolean,
+  serverName: string | undefined,
+): ServerChoiceFacts {
+  const tls12Groups = groups.filter((group) => group.version === 'TLSv1.2').map((group) => group.code);
+  const facts: ServerChoiceFacts = {
+    versions: versionResults.map((result) =>
+      result.facts.code === TlsVersion.TLS_1_2 && tls12Groups.length > 0
+        ? { ...result.facts, curves: [...new Set([...result.facts.curves, ...tls12Groups])] }
+        : result.facts,
+    ),
+    tls13Groups: groups.filter((group) => group.version === 'TLSv1.3').map((group) => group.code),
+    established: inBudget,
+    ...(inBudget ? {} : { notEstablishedBecause: 'the enumeration ran out of time' }),
+    ...(serverName ? { serverName } : {}),
+  };
+  return verifyChoiceFacts(facts, asked);
 }
 
 /** A client profile's hello: its default versions, TLS 1.3 suites then older suites, groups, signature schemes. */

@@ -377,7 +377,7 @@ export const rule = defineRule(
     requires: ['tls'],
     docs: {
       explanation:
-        "rdp-doctor sent each client profile's own ClientHello (its default TLS versions, cipher suites in order, groups and signature algorithms) and the server refused it, or chose a version or suite that client does not offer. That client fails before any login prompt. An error when a current Windows release fails, a warning for older or non-Windows clients.",
+        "rdp-doctor worked out the server's answer to each client profile's own ClientHello (its default TLS versions, cipher suites in order, groups and signature algorithms), from the server's choice rule the TLS enumeration established, or sent that hello where the rule did not settle it, and the server refuses it, or chooses a version or suite that client does not offer. That client fails before any login prompt. An error when a current Windows release fails, a warning for older or non-Windows clients.",
       falseAlarm:
         'Profiles describe default configurations: a client whose SCHANNEL settings or FreeRDP options were changed may behave differently. A TLS-terminating gateway in front of the server answers for it.',
     },
