@@ -13,6 +13,7 @@ import {
   readCollectDocument,
 } from '../../src/evidence/state/read-collect.js';
 import { extractZip, ZipSafetyError } from '../../src/evidence/zip.js';
+import { runCli } from '../helpers/cli.js';
 import { buildZip } from '../helpers/zip-builder.js';
 
 const BUNDLE = new URL('../fixtures/collect/bundle/', import.meta.url).pathname;
@@ -461,6 +462,31 @@ describe('collector bundles (zip)', () => {
       ['collect-zip'],
     );
     assert.match(loaded.files[0]!.damage[0]!.detail, /^logs\/System\.evtx: not read \(/);
+  });
+
+  it('a log whose entry lies about its size partway: the records before stay read, the cut is damage', async () => {
+    // A real log of several chunks, declared one chunk and a half long: the stream fails after
+    // the first chunk was read (the size check comes as the bytes pass), not when it is opened.
+    const log = readFileSync(new URL('../fixtures/evtx/omerbenamram-security.evtx', import.meta.url));
+    const declaredSize = 4096 + 65536 + 32768;
+    const path = scratchFile(
+      'liar-partway.zip',
+      buildZip([documentEntry, { name: 'logs/Security.evtx', data: log, deflate: true, declaredSize }]),
+    );
+    const loaded = await readCollectBundle(path);
+    assert.deepEqual(
+      loaded.files.map((file) => file.kind),
+      ['collect-zip', 'evtx'],
+    );
+    const [bundle, security] = loaded.files;
+    assert.ok(security!.records > 0, 'the first chunk was read');
+    assert.ok(bundle!.damaged);
+    assert.ok(
+      bundle!.damage.some((damage) => /^logs\/Security\.evtx: cut off \(/.test(damage.detail)),
+      JSON.stringify(bundle!.damage),
+    );
+    const run = await runCli(['analyze', '--json', path]);
+    assert.notEqual(run.code, 2, run.stderr);
   });
 
   it('mutated and cut bundle bytes: a report or an EvidenceFileError, nothing else', async () => {
